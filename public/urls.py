@@ -1,0 +1,11 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(_("sectors/"), views.sectors, name="sectors"),
+]

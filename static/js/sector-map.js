@@ -1,0 +1,68 @@
+/* Draw the sectors (GeoJSON from data-features-url) on a Leaflet map in #sector-map.
+ * Optional data-problems names a JSON script element with overlaps and gaps to draw in red.
+ * Everything the map shows is also in the page as text, so the map is a help, never a requirement. */
+(function () {
+  "use strict";
+
+  var PALETTE = ["#1b6ca8", "#2e7d32", "#8e24aa", "#c75b00", "#00838f", "#5d4037", "#ad1457", "#455a64"];
+
+  function colourFor(code) {
+    var hash = 0;
+    for (var i = 0; i < code.length; i += 1) hash = (hash * 31 + code.charCodeAt(i)) >>> 0;
+    return PALETTE[hash % PALETTE.length];
+  }
+
+  function label(properties) {
+    var text = document.createElement("span");
+    var strong = document.createElement("strong");
+    strong.textContent = properties.code;
+    text.appendChild(strong);
+    text.appendChild(document.createTextNode(" " + properties.name));
+    return text;
+  }
+
+  function start(container) {
+    var map = L.map(container, { scrollWheelZoom: false }).setView([45.52, -73.45], 11);
+    L.tileLayer(container.dataset.tilesUrl, {
+      attribution: container.dataset.tilesAttribution,
+      maxZoom: 19,
+    }).addTo(map);
+
+    fetch(container.dataset.featuresUrl, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (collection) {
+        var layer = L.geoJSON(collection, {
+          style: function (feature) {
+            var active = feature.properties.is_active !== false;
+            return {
+              color: colourFor(feature.properties.code),
+              weight: 2,
+              fillOpacity: active ? 0.18 : 0.04,
+              dashArray: active ? null : "4 4",
+            };
+          },
+          onEachFeature: function (feature, shape) {
+            shape.bindTooltip(label(feature.properties), { sticky: true });
+          },
+        }).addTo(map);
+        if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+        container.dataset.loaded = String(layer.getLayers().length);
+      })
+      .catch(function () {
+        container.dataset.loaded = "error";
+      });
+
+    var problemsId = container.dataset.problems;
+    var problemsElement = problemsId && document.getElementById(problemsId);
+    if (problemsElement) {
+      L.geoJSON(JSON.parse(problemsElement.textContent), {
+        style: { color: "#b00020", weight: 3, fillOpacity: 0.5 },
+      }).addTo(map);
+    }
+  }
+
+  document.querySelectorAll("#sector-map").forEach(start);
+})();
