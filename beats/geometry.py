@@ -53,7 +53,8 @@ def parse_sector_geometry(value: Any, *, transform: CoordinateTransform | None =
     if transform is not None:
         geometry = shapely.transform(geometry, lambda xy: np.column_stack(transform(xy[:, 0], xy[:, 1])))
     _check_lon_lat_range(geometry)
-    if geometry.is_empty or geometry.area == 0:
+    # The hull, not the area: a bow tie's two lobes cancel out to zero area but it is a crossing, not empty.
+    if geometry.is_empty or geometry.convex_hull.area == 0:
         raise ValidationError(_("The boundary is empty: it encloses no area."), code="empty")
     if not geometry.is_valid:
         raise ValidationError(_explain_invalid(geometry), code="invalid")

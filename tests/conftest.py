@@ -1,0 +1,57 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs against the real PostgreSQL and Redis named by DATABASE_URL and REDIS_URL (see pyproject's
+[tool.pytest_env] and the Makefile); tests that read ../shared/data skip when it is absent.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+SEATTLE = SHARED_DATA / "seattle"
+SEATTLE_BEATS = SEATTLE / "Seattle_Police_Beats_2018-Present.geojson"
+STAFF_PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def seattle_beats_path() -> Path:
+    if not SEATTLE_BEATS.is_file():
+        pytest.skip(
+            f"real Seattle data not found at {SEATTLE} (it lives in ../shared/data, outside the project)"
+        )
+    return SEATTLE_BEATS
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # The cache is a real Redis shared across tests: start every test from an empty one.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def make_staff(db):
+    """A staff user with the given permissions ("app_label.codename")."""
+
+    def make(username="supervisor", *permissions: str, superuser=False):
+        user = get_user_model().objects.create_user(
+            username=username, password=STAFF_PASSWORD, is_staff=True, is_superuser=superuser
+        )
+        for permission in permissions:
+            app_label, codename = permission.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_client_fr(client, make_staff):
+    client.force_login(make_staff("chief", superuser=True))
+    return client
