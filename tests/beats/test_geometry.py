@@ -42,7 +42,7 @@ def test_a_point_is_refused_by_type():
 
 def test_an_unclosed_ring_is_named_with_its_ends():
     ring = [[0, 0], [1, 0], [1, 1], [0, 1]]
-    text = message_of({"type": "Polygon", "coordinates": [ring + [[0, 0.5]]]})
+    text = message_of({"type": "Polygon", "coordinates": [[*ring, [0, 0.5]]]})
     assert "Polygon 1, ring 1 is not closed" in text
     assert "(0.000000, 0.000000)" in text and "(0.000000, 0.500000)" in text
 

@@ -129,7 +129,7 @@ def test_the_files_own_crs_member_is_honoured():
     )
     sectors_import_geojson(source=data, options=SectorImportOptions())
     lon, lat = Sector.objects.get(code="OWN").geometry["coordinates"][0][0]
-    assert lon == pytest.approx(-73.45, abs=1e-6)
+    assert (lon, lat) == (pytest.approx(-73.45, abs=1e-6), pytest.approx(45.5, abs=1e-6))
 
 
 def test_a_wrong_crs_is_caught_instead_of_importing_nonsense():
