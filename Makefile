@@ -30,6 +30,7 @@ test: system-packages install messages
 	SECRET_KEY=compose-validation-only docker-compose -f docker-compose.yml config -q
 	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(BIN)/python -m pytest
 
 system-packages:

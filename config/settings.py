@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "leaflet",
     "axes",
     "csp",
@@ -86,6 +87,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates too (the sector map widget lives in templates/beats/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------------------
 # The embedded default is a SQLite file so that `make demo` needs no server; the test suite and production

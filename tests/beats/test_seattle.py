@@ -67,7 +67,11 @@ def test_every_real_point_lands_in_exactly_one_beat(
     # than 1 m from every boundary (the file's geocoder puts many calls on street centre lines, which are
     # beat boundaries, and picks a side its own way there).
     all_boundaries = shapely.union_all([shapely.boundary(s.geometry) for s in get_sector_index().sectors])
-    metres = shapely.distance(all_boundaries, shapely.points(np.nan_to_num(lons), np.nan_to_num(lats))) * 111_320 * np.cos(np.radians(47.6))
+    metres = (
+        shapely.distance(all_boundaries, shapely.points(np.nan_to_num(lons), np.nan_to_num(lats)))
+        * 111_320
+        * np.cos(np.radians(47.6))
+    )
     comparable = [
         (a, r["Beat"], far)
         for a, r, ok, far in zip(assigned, rows, with_coordinates, metres > 1, strict=True)
