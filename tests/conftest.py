@@ -7,14 +7,26 @@ The suite runs against the real PostgreSQL and Redis named by DATABASE_URL and R
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import call_command
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 SEATTLE = SHARED_DATA / "seattle"
 SEATTLE_BEATS = SEATTLE / "Seattle_Police_Beats_2018-Present.geojson"
 STAFF_PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_manifest():
+    """The suite runs with production storage (hashed, compressed static files), so it needs the manifest.
+
+    `make test` collects static files first; a bare `pytest` collects them once when they are missing.
+    """
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").is_file():
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture

@@ -121,7 +121,8 @@ def test_a_bad_upload_shows_the_feature_and_reason_and_writes_nothing(admin_clie
 
 
 def test_export_all_and_export_selected(admin_client_fr):
-    first, second = SectorFactory(code="E1"), SectorFactory(code="E2")
+    SectorFactory(code="E1")
+    second = SectorFactory(code="E2")
     response = admin_client_fr.get(reverse("admin:beats_sector_export"))
     assert response["Content-Type"].startswith("application/geo+json")
     assert [f["id"] for f in json.loads(response.content)["features"]] == ["E1", "E2"]
