@@ -4,9 +4,10 @@ The boundary rule (documented in the README, "Which sector is a point in?"):
 
 1. A point inside exactly one active sector (interior or its own outer edge) belongs to it.
 2. A point covered by several sectors — on a shared boundary, or where sectors wrongly overlap — belongs to
-   the one of them that contains a point a hair (1e-9°, a tenth of a millimetre) to its **east**; if that
-   does not decide (a boundary running east–west there), the one containing a point a hair to its
-   **north**; if that still does not decide, the one whose code sorts first.
+   the one of them that contains a point a hair (1e-9°, a tenth of a millimetre) to its **north-east**: on
+   a north–south street the east side, on an east–west street the north side, at a corner the north-east
+   sector. If that does not decide (a boundary running exactly south-west to north-east, or overlapping
+   sectors), the one containing the point nudged **east**, then **north**; then the code that sorts first.
 3. A point in no sector but within the tolerance (SECTOR_BOUNDARY_TOLERANCE_M, 30 m by default) of one or
    more belongs to the nearest; equal distances go to the code that sorts first.
 4. Anything else is outside the territory; a missing or non-finite coordinate is reported as such.
@@ -149,17 +150,14 @@ class SectorIndex:
         positions[points[single]] = first_hit[single]
         rules[points[single]] = INSIDE
 
-        several = np.flatnonzero(hit_count > 1)
-        if several.size:
-            pairs_point = np.concatenate(hit_points)
-            pairs_sector = np.concatenate(hit_sectors)
-            order = np.argsort(pairs_point, kind="stable")
-            pairs_point, pairs_sector = pairs_point[order], pairs_sector[order]
-            starts = np.searchsorted(pairs_point, several)
-            for j, start in zip(several, starts, strict=True):
-                candidates = pairs_sector[start : start + hit_count[j]]
-                positions[points[j]] = self._break_tie(xs[j], ys[j], candidates)
-                rules[points[j]] = BOUNDARY
+        several = hit_count > 1
+        if several.any():
+            pair_point = np.concatenate(hit_points)
+            pair_sector = np.concatenate(hit_sectors)
+            tied = several[pair_point]
+            chosen = self._break_ties(xs, ys, pair_point[tied], pair_sector[tied], points.size)
+            positions[points[several]] = chosen[several]
+            rules[points[several]] = BOUNDARY
 
         missed = np.flatnonzero(hit_count == 0)
         if missed.size:
@@ -168,12 +166,29 @@ class SectorIndex:
             positions[points[missed[found]]] = nearest[found]
             rules[points[missed[found]]] = NEARBY
 
-    def _break_tie(self, x: float, y: float, candidates: np.ndarray) -> int:
-        for nudged_x, nudged_y in ((x + NUDGE_DEGREES, y), (x, y + NUDGE_DEGREES)):
-            winners = [c for c in candidates if shapely.contains_xy(self._geometries[c], nudged_x, nudged_y)]
-            if len(winners) == 1:
-                return int(winners[0])
-        return int(candidates.min())
+    def _break_ties(self, xs, ys, pair_point, pair_sector, count) -> np.ndarray:
+        """Rule 2 for every tied point at once: the candidate containing the point nudged north-east, else
+        east, else north, else the lowest code. `pair_point`/`pair_sector` list each tied point's candidates."""
+        chosen = np.full(count, -1, dtype=np.int64)
+        for dx, dy in ((NUDGE_DEGREES, NUDGE_DEGREES), (NUDGE_DEGREES, 0.0), (0.0, NUDGE_DEGREES)):
+            open_pairs = chosen[pair_point] < 0
+            if not open_pairs.any():
+                break
+            candidates_point, candidates_sector = pair_point[open_pairs], pair_sector[open_pairs]
+            inside = np.zeros(candidates_point.size, dtype=bool)
+            for sector in np.unique(candidates_sector):
+                mine = candidates_sector == sector
+                nudged_x, nudged_y = xs[candidates_point[mine]] + dx, ys[candidates_point[mine]] + dy
+                inside[mine] = shapely.contains_xy(self._geometries[sector], nudged_x, nudged_y)
+            winners = np.bincount(candidates_point[inside], minlength=count)
+            decided = candidates_point[inside][winners[candidates_point[inside]] == 1]
+            chosen[decided] = candidates_sector[inside][winners[candidates_point[inside]] == 1]
+        undecided = chosen[pair_point] < 0
+        if undecided.any():
+            lowest = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(lowest, pair_point[undecided], pair_sector[undecided])
+            chosen[pair_point[undecided]] = lowest[pair_point[undecided]]
+        return chosen
 
     def _nearest_within_tolerance(self, xs: np.ndarray, ys: np.ndarray, cells: np.ndarray) -> np.ndarray:
         """Position of the nearest sector within the tolerance of each point, or -1."""

@@ -56,10 +56,25 @@ def test_a_point_on_an_east_west_boundary_goes_north(quad):
 
 
 def test_the_corner_shared_by_four_sectors_goes_north_east(quad):
-    # East of the corner is the B/D boundary (no single winner); north is C/D; so the lowest code of all four.
-    sector, rule = codes(quad, [-73.49], [45.51])
-    assert rule == [BOUNDARY]
-    assert sector == ["A"]
+    assert codes(quad, [-73.49], [45.51]) == (["D"], [BOUNDARY])
+
+
+def test_a_south_west_to_north_east_boundary_falls_back_to_east():
+    # Two triangles splitting a square along its rising diagonal: north-east of a point on the diagonal is
+    # the diagonal again, so the east nudge decides (the lower-right triangle).
+    # Binary fractions, so that the point lies exactly on the diagonal.
+    lower_right = IndexedSector(1, "LR", shapely.Polygon([(-73.5, 45.5), (-73.25, 45.5), (-73.25, 45.75)]))
+    upper_left = IndexedSector(2, "UL", shapely.Polygon([(-73.5, 45.5), (-73.25, 45.75), (-73.5, 45.75)]))
+    index = SectorIndex([upper_left, lower_right], tolerance_m=30)
+    assert codes(index, [-73.375], [45.625]) == (["LR"], [BOUNDARY])
+
+
+def test_many_tied_points_are_settled_together(quad):
+    # Points on the vertical boundary, the horizontal boundary and the corner, mixed and repeated.
+    lons = np.array([-73.49, -73.495, -73.49] * 1000)
+    lats = np.array([45.505, 45.51, 45.51] * 1000)
+    sectors, rules = codes(quad, lons, lats)
+    assert sectors == ["B", "C", "D"] * 1000 and set(rules) == {BOUNDARY}
 
 
 def test_points_a_little_outside_go_to_the_nearest_sector_within_the_tolerance(quad):
@@ -90,6 +105,7 @@ def test_overlapping_sectors_still_give_one_answer():
     big = IndexedSector(1, "BIG", shape(square(-73.50, 45.50, size=0.02)))
     small = IndexedSector(2, "SMALL", shape(square(-73.495, 45.505)))
     index = SectorIndex([small, big], tolerance_m=30)
+    # Inside both: every nudge is inside both too, so the lowest code decides.
     sector, rule = codes(index, [-73.49], [45.51])
     assert sector == ["BIG"] and rule == [BOUNDARY]
 
