@@ -69,7 +69,14 @@ class SectorImportForm(forms.Form):
     municipality_property = forms.CharField(
         label=_("Municipality property"), initial="municipality", max_length=64, required=False
     )
+    borough_property = forms.CharField(label=_("Borough property"), max_length=64, required=False)
     population_property = forms.CharField(label=_("Population property"), max_length=64, required=False)
+    programme_start_property = forms.CharField(
+        label=_("Programme start property"),
+        max_length=64,
+        required=False,
+        help_text=_("Dates as YYYY-MM-DD."),
+    )
     default_municipality = forms.CharField(
         label=_("Municipality when the file has none"), max_length=120, required=False
     )

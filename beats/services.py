@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -18,6 +20,7 @@ from .models import Sector
 
 WGS84 = CRS.from_epsg(4326)
 MAX_IMPORT_ERRORS = 20
+MAX_POPULATION = 2**31 - 1
 
 
 @dataclass
@@ -44,6 +47,7 @@ class SectorImportOptions:
     municipality_property: str | None = "municipality"
     borough_property: str | None = None
     population_property: str | None = None
+    programme_start_property: str | None = None  # ISO dates, e.g. 2024-09-01
     source_crs: str | None = None  # None: the file's "crs" member, else WGS84 (RFC 7946)
     default_municipality: str = ""
     deactivate_missing: bool = False
@@ -246,12 +250,18 @@ def _parse_features(
             values["municipality"] = options.default_municipality
         population = _text(properties, options.population_property)
         if population:
-            try:
-                values["population"] = int(float(population.replace(",", ".")))
-                if values["population"] < 0:
-                    raise ValueError(population)
-            except ValueError:
+            # Whole numbers only, with the thousands spaces French files use ("27 480") or a ".0" tail.
+            digits = re.sub(r"[\s\u00a0\u202f]", "", population).removesuffix(".0")
+            if not digits.isdigit() or int(digits) > MAX_POPULATION:
                 fail(index, _("population “%(value)s” is not a whole number.") % {"value": population})
+                continue
+            values["population"] = int(digits)
+        start = _text(properties, options.programme_start_property)
+        if start:
+            try:
+                values["programme_started_on"] = datetime.date.fromisoformat(start[:10])
+            except ValueError:
+                fail(index, _("programme start “%(value)s” is not a date (YYYY-MM-DD).") % {"value": start})
                 continue
         rows[code] = values
     return rows, errors

@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 
@@ -77,19 +78,38 @@ def test_one_bad_feature_refuses_the_whole_file_and_names_it():
     assert list(Sector.objects.values_list("code", flat=True)) == ["A1"]
 
 
-def test_duplicate_codes_and_bad_populations_are_refused():
+def test_duplicate_codes_bad_populations_and_bad_dates_are_refused():
     data = collection(
         feature("A1", square(-73.50, 45.50)),
         feature("A1", square(-73.40, 45.50)),
-        feature("B1", square(-73.30, 45.50), population="many"),
+        *[
+            feature(f"P{n}", square(-73.30, 45.50), population=bad)
+            for n, bad in enumerate(["many", "inf", "3.7", "-2", "1e12"])
+        ],
+        feature("D1", square(-73.20, 45.50), started="2024-13-01"),
     )
+    options = SectorImportOptions(population_property="population", programme_start_property="started")
     with pytest.raises(ValidationError) as caught:
-        sectors_import_geojson(source=data, options=OPTIONS)
+        sectors_import_geojson(source=data, options=options)
     assert caught.value.messages == [
         "Feature 1: code “A1” appears twice in the file.",
         "Feature 2: population “many” is not a whole number.",
+        "Feature 3: population “inf” is not a whole number.",
+        "Feature 4: population “3.7” is not a whole number.",
+        "Feature 5: population “-2” is not a whole number.",
+        "Feature 6: population “1e12” is not a whole number.",
+        "Feature 7: programme start “2024-13-01” is not a date (YYYY-MM-DD).",
     ]
     assert not Sector.objects.exists()
+
+
+def test_populations_may_use_french_thousands_separators():
+    data = collection(
+        feature("A1", square(-73.50, 45.50), population="27\u202f480"),
+        feature("B1", square(-73.40, 45.50), population=1200.0),
+    )
+    sectors_import_geojson(source=data, options=OPTIONS)
+    assert dict(Sector.objects.values_list("code", "population")) == {"A1": 27480, "B1": 1200}
 
 
 @pytest.mark.parametrize(
@@ -153,12 +173,21 @@ def test_sectors_missing_from_the_file_can_be_deactivated():
 
 def test_export_then_import_round_trips():
     SectorFactory(
-        code="A1", name="Alpha", borough="Vieux-Longueuil", population=4321, geometry=square(-73.5, 45.5)
+        code="A1",
+        name="Alpha",
+        borough="Vieux-Longueuil",
+        population=4321,
+        programme_started_on=datetime.date(2024, 9, 3),
+        geometry=square(-73.5, 45.5),
     )
     exported = sectors_export_geojson()
-    assert exported["features"][0]["properties"]["population"] == 4321
+    assert exported["features"][0]["properties"]["programme_started_on"] == "2024-09-03"
     Sector.objects.all().delete()
-    options = SectorImportOptions(borough_property="borough", population_property="population")
+    options = SectorImportOptions(
+        borough_property="borough",
+        population_property="population",
+        programme_start_property="programme_started_on",
+    )
     sectors_import_geojson(source=json.dumps(exported), options=options)
     assert sectors_export_geojson() == exported
 

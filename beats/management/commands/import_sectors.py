@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--borough-property", default=None)
         parser.add_argument("--population-property", default=None)
         parser.add_argument(
+            "--programme-start-property", default=None, help=gettext_lazy("property holding YYYY-MM-DD dates")
+        )
+        parser.add_argument(
             "--municipality", default="", help=gettext_lazy("municipality for features that name none")
         )
         parser.add_argument(
@@ -47,6 +50,7 @@ class Command(BaseCommand):
             municipality_property=options["municipality_property"],
             borough_property=options["borough_property"],
             population_property=options["population_property"],
+            programme_start_property=options["programme_start_property"],
             default_municipality=options["municipality"],
             source_crs=options["source_crs"],
             deactivate_missing=options["deactivate_missing"],
