@@ -50,9 +50,11 @@ def browser_page(page, live_server, settings):
     page.problems = []
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and "net::ERR_FAILED" not in message.text
-        and page.problems.append(message.text),
+        lambda message: (
+            message.type == "error"
+            and "net::ERR_FAILED" not in message.text
+            and page.problems.append(message.text)
+        ),
     )
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     return page
