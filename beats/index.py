@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 # How each point was placed.
@@ -313,32 +314,26 @@ def get_sector_index() -> SectorIndex:
     """The index of active sectors for this process, rebuilt when the sector map version has moved on.
 
     Costs one small query per call (the newest version id), so call it once per request or per batch.
+    The version is read before the sectors: a change landing in between makes the next call rebuild again,
+    never keeps stale boundaries under a new version.
     """
     global _cached
+    # Imported here so that the index itself (and bench/) works without Django being set up.
     from django.conf import settings
 
     from .models import Sector, SectorMapVersion
 
     version = SectorMapVersion.objects.order_by("-id").values_list("id", flat=True).first()
+    key = (version, settings.SECTOR_BOUNDARY_TOLERANCE_M)
     index = _cached
-    if (
-        index is not None
-        and index.version == version
-        and index.tolerance_m == settings.SECTOR_BOUNDARY_TOLERANCE_M
-    ):
+    if index is not None and (index.version, index.tolerance_m) == key:
         return index
     with _lock:
-        if (
-            _cached is not None
-            and _cached.version == version
-            and _cached.tolerance_m == settings.SECTOR_BOUNDARY_TOLERANCE_M
-        ):
-            return _cached
-        from .geometry import parse_sector_geometry
-
-        sectors = [
-            IndexedSector(pk, code, parse_sector_geometry(geometry))
-            for pk, code, geometry in Sector.objects.active().values_list("pk", "code", "geometry")
-        ]
-        _cached = SectorIndex(sectors, tolerance_m=settings.SECTOR_BOUNDARY_TOLERANCE_M, version=version)
+        if _cached is None or (_cached.version, _cached.tolerance_m) != key:
+            sectors = [
+                # Stored boundaries were validated when written; only parse them here.
+                IndexedSector(pk, code, shape(geometry))
+                for pk, code, geometry in Sector.objects.active().values_list("pk", "code", "geometry")
+            ]
+            _cached = SectorIndex(sectors, tolerance_m=settings.SECTOR_BOUNDARY_TOLERANCE_M, version=version)
         return _cached
