@@ -2,11 +2,10 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -77,16 +76,11 @@ class SectorAdmin(admin.ModelAdmin):
                 )
                 % {"count": len(problems)},
             )
-        extra_context = {**(extra_context or {}), "municipality_counts": self._municipality_counts()}
+        extra_context = {
+            **(extra_context or {}),
+            "features_url": reverse("api:sector-features") + "?include_inactive=1",
+        }
         return super().changelist_view(request, extra_context=extra_context)
-
-    def _municipality_counts(self):
-        return (
-            Sector.objects.active()
-            .values("municipality")
-            .annotate(count=Count("id"))
-            .order_by("municipality")
-        )
 
     def import_view(self, request):
         if not self.has_add_permission(request) or not self.has_change_permission(request):

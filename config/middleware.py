@@ -20,9 +20,11 @@ class StaffSessionLifetimeMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             started = request.session.get(_LOGIN_AT)
-            now = time.time()
-            if started is None:
-                request.session[_LOGIN_AT] = now
-            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+            if started is not None and time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Stamped after the view, so that the login request itself starts the clock.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and _LOGIN_AT not in request.session:
+            request.session[_LOGIN_AT] = time.time()
+        return response

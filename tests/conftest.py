@@ -23,9 +23,13 @@ STAFF_PASSWORD = "correct-horse-battery-staple-42"
 def _static_manifest():
     """The suite runs with production storage (hashed, compressed static files), so it needs the manifest.
 
-    `make test` collects static files first; a bare `pytest` collects them once when they are missing.
+    `make test` collects static files first; a bare `pytest` collects them again when ours have changed since.
     """
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").is_file():
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    newest = max(
+        path.stat().st_mtime for folder in settings.STATICFILES_DIRS for path in Path(folder).rglob("*")
+    )
+    if not manifest.is_file() or manifest.stat().st_mtime < newest:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
