@@ -90,6 +90,10 @@ def bench(name: str, sectors: list[IndexedSector]) -> float:
     lons, lats = rng.uniform(minx, maxx, POINTS), rng.uniform(miny, maxy, POINTS)
 
     ours, placement = timed(lambda: index.locate_many(lons, lats))
+    # The worst case: every point is a boundary vertex (CAD exports geocoded to street intersections).
+    vertices_xy = shapely.get_coordinates(geometries)
+    on_boundary = vertices_xy[rng.integers(0, len(vertices_xy), POINTS)]
+    worst, worst_placement = timed(lambda: index.locate_many(on_boundary[:, 0], on_boundary[:, 1]))
 
     start = time.perf_counter()
     points = shapely.points(lons, lats)
@@ -102,6 +106,7 @@ def bench(name: str, sectors: list[IndexedSector]) -> float:
     print(f"{'method (points/s, one core)':<42}{'best':>14}{'median':>16}")
     rows = [
         ("SectorIndex.locate_many", ours),
+        ("  same, every point on a boundary vertex", worst),
         ("STRtree.query(intersects)", tree_seconds),
         (f"contains_xy × {len(sectors)} prepared polygons", naive_seconds),
     ]
@@ -112,6 +117,8 @@ def bench(name: str, sectors: list[IndexedSector]) -> float:
     rules = placement.rules
     counts = {label: int((rules == rule).sum()) for label, rule in RULES}
     print("rules: " + "  ".join(f"{label} {count:,}" for label, count in counts.items()))
+    shared = int((worst_placement.rules == BOUNDARY).sum())
+    print(f"boundary-vertex run: {shared:,} points on a boundary shared by 2+ sectors, settled by rule 2")
 
     point_index, tree_index = pairs
     hits = np.bincount(point_index, minlength=POINTS)
