@@ -1,0 +1,64 @@
+"""WCAG 2.1 AA checks with axe-core, in Chromium, on the pages residents and supervisors see."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
+
+from tests.beats.factories import SectorFactory, square
+from tests.conftest import STAFF_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG_21_AA)
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}× e.g. {violation['nodes'][0]['target']})"
+        for violation in results.response["violations"]
+    ]
+
+
+@pytest.fixture
+def sectors():
+    SectorFactory(code="VL-01", name="Centre", borough="Vieux-Longueuil", geometry=square(-73.50, 45.50))
+    SectorFactory(code="BR-01", name="DIX30", municipality="Brossard", geometry=square(-73.49, 45.50))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("name", ["public:home", "public:sectors"])
+def test_public_pages_have_no_wcag_violation(browser_page, live_server, sectors, language, name):
+    with translation.override(language):
+        path = reverse(name)
+    browser_page.goto(live_server.url + path)
+    browser_page.wait_for_load_state("networkidle")
+    assert violations(browser_page) == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_staff_territory_page_has_no_wcag_violation(
+    browser_page, live_server, sectors, settings, language
+):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
+    get_user_model().objects.create_superuser("sergeant", "sergeant@example.org", STAFF_PASSWORD)
+    with translation.override(language):
+        login, territory = reverse("admin:login"), reverse("staff:territory")
+    browser_page.goto(live_server.url + login)
+    browser_page.fill("#id_username", "sergeant")
+    browser_page.fill("#id_password", STAFF_PASSWORD)
+    browser_page.click("input[type=submit]")
+    browser_page.goto(live_server.url + territory)
+    browser_page.wait_for_selector("#sector-map[data-loaded]", state="attached")
+    assert violations(browser_page) == []
+
+
+def test_the_sector_list_is_reachable_by_keyboard_alone(browser_page, live_server, sectors):
+    browser_page.goto(f"{live_server.url}/en/sectors/")
+    browser_page.keyboard.press("Tab")
+    focused = browser_page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    browser_page.keyboard.press("Enter")
+    assert browser_page.evaluate("document.activeElement.id") == "main"
