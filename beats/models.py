@@ -50,6 +50,20 @@ class Sector(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
+    def geojson_properties(self) -> dict:
+        """The sector's attributes as GeoJSON feature properties (export, web maps)."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "municipality": self.municipality,
+            "borough": self.borough,
+            "population": self.population,
+            "programme_started_on": self.programme_started_on.isoformat()
+            if self.programme_started_on
+            else None,
+            "is_active": self.is_active,
+        }
+
     @property
     def place(self) -> str:
         return f"{self.municipality} ({self.borough})" if self.borough else self.municipality

@@ -35,14 +35,7 @@ def sector_map_features(*, include_inactive: bool = False) -> dict:
                 {
                     "type": "Feature",
                     "id": sector.code,
-                    "properties": {
-                        "code": sector.code,
-                        "name": sector.name,
-                        "municipality": sector.municipality,
-                        "borough": sector.borough,
-                        "population": sector.population,
-                        "is_active": sector.is_active,
-                    },
+                    "properties": sector.geojson_properties(),
                     "geometry": _simplified(sector.geometry),
                 }
                 for sector in sectors.order_by("code")

@@ -127,17 +127,7 @@ def sectors_export_geojson(*, queryset=None) -> dict:
             {
                 "type": "Feature",
                 "id": sector.code,
-                "properties": {
-                    "code": sector.code,
-                    "name": sector.name,
-                    "municipality": sector.municipality,
-                    "borough": sector.borough,
-                    "population": sector.population,
-                    "programme_started_on": (
-                        sector.programme_started_on.isoformat() if sector.programme_started_on else None
-                    ),
-                    "is_active": sector.is_active,
-                },
+                "properties": sector.geojson_properties(),
                 "geometry": sector.geometry,
             }
             for sector in sectors
