@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 SEATTLE = SHARED_DATA / "seattle"
@@ -47,6 +48,20 @@ def _clear_cache():
     # The cache is a real Redis shared across tests: start every test from an empty one.
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request leaves its language active in the thread; the next test starts from the default (French).
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english():
+    """For tests that read English messages produced outside a request (services, commands)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

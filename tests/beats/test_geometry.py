@@ -8,6 +8,8 @@ from beats.geometry import geometry_to_geojson, parse_sector_geometry
 
 from .factories import square
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def message_of(value, **kwargs) -> str:
     with pytest.raises(ValidationError) as caught:

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from pyproj import Transformer
 
 from beats.models import Sector, SectorMapVersion
@@ -12,7 +13,7 @@ from beats.services import SectorImportOptions, sectors_export_geojson, sectors_
 
 from .factories import SectorFactory, square
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 OPTIONS = SectorImportOptions(population_property="population")
 
@@ -190,6 +191,14 @@ def test_export_then_import_round_trips():
     )
     sectors_import_geojson(source=json.dumps(exported), options=options)
     assert sectors_export_geojson() == exported
+
+
+def test_the_command_reports_in_french_by_default(tmp_path, capsys):
+    path = tmp_path / "sectors.geojson"
+    path.write_text(json.dumps(collection(feature("A1", square(-73.50, 45.50)))), encoding="utf-8")
+    with translation.override("fr"):
+        call_command("import_sectors", str(path))
+    assert "créations\u00a0: 1" in capsys.readouterr().out
 
 
 def test_the_command_imports_and_reports(tmp_path, capsys):

@@ -53,17 +53,19 @@ def test_the_english_home_page_is_in_english(client):
 def test_the_sectors_path_is_english_on_the_english_site():
     with override("en"):
         url = reverse("public:sectors")
+        view = resolve(url).func
 
     assert url == "/en/sectors/"
-    assert resolve(url).func == views.sectors
+    assert view == views.sectors
 
 
 def test_the_sectors_path_is_translated_on_the_french_site():
     with override("fr"):
         url = reverse("public:sectors")
+        view = resolve(url).func
 
     assert url == "/fr/secteurs/"
-    assert resolve(url).func == views.sectors
+    assert view == views.sectors
 
 
 def test_the_french_sectors_page_is_served_at_its_french_path(client):
