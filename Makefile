@@ -41,8 +41,9 @@ install: $(INSTALLED)
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -c "import django, shapely, pyproj, celery, csp, axes, leaflet, pytest_django"
+	$(BIN)/python -m pip install --quiet '.[dev]' 2>&1 | grep -v "is ignored" || true
+	$(BIN)/python -m pip check
+	$(BIN)/python -c "import django, shapely, pyproj, celery, psycopg, pytest_django, playwright"
 	touch $@
 
 messages: install
