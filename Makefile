@@ -9,7 +9,8 @@ DEMO_ADDRESS ?= 127.0.0.1:8000
 
 # The suite's services; override to point at others.
 TEST_DATABASE_URL ?= postgres://root:root@127.0.0.1:5432/proximity
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Databases 14 (broker) and 15 (cache): away from a developer's own data in 0.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 TEST_ENV := DJANGO_DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
