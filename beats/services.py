@@ -31,10 +31,6 @@ class SectorImportResult:
     deactivated: list[str] = field(default_factory=list)
     source_crs: str = "EPSG:4326"
 
-    @property
-    def total(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.unchanged)
-
 
 class SectorImportError(ValidationError):
     """The whole import was refused; `.messages` names each bad feature (index and reason)."""
@@ -54,7 +50,7 @@ class SectorImportOptions:
 
 
 def sector_save(*, sector: Sector) -> Sector:
-    """Validate and save one sector (the admin and the API come through here)."""
+    """Validate and save one sector: every single-sector write (the admin's form, later the API) comes here."""
     sector.geometry = geometry_to_geojson(parse_sector_geometry(sector.geometry))
     sector.full_clean(exclude=["geometry"])
     sector.save()

@@ -266,7 +266,7 @@ LEAFLET_CONFIG = {
 }
 
 # --- Proximity ------------------------------------------------------------------------------------------
-SERVICE_NAME = env("SERVICE_NAME", default="Service de police de l'agglomération de Longueuil")
+SERVICE_NAME = env("SERVICE_NAME", default="Service de police de l’agglomération de Longueuil")
 SERVICE_NON_EMERGENCY_PHONE = env("SERVICE_NON_EMERGENCY_PHONE", default="450 463-7011")
 # A point outside every sector but this close to one (metres) belongs to the nearest one.
 SECTOR_BOUNDARY_TOLERANCE_M = env.float("SECTOR_BOUNDARY_TOLERANCE_M", default=30.0)
