@@ -114,10 +114,12 @@ if REDIS_URL:
     _cache_db = int(_redis.path.strip("/") or 0) + 1
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down must not take pages down: the cache only saves work (config/cache.py).
+            "BACKEND": "config.cache.TolerantRedisCache",
             "LOCATION": env("REDIS_CACHE_URL", default=urlunsplit(_redis._replace(path=f"/{_cache_db}"))),
             "TIMEOUT": 300,
             "KEY_PREFIX": "proximity",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

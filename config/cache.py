@@ -1,0 +1,51 @@
+"""A Redis cache that a Redis outage cannot take down.
+
+The cache only ever saves work, so when Redis is unreachable the site goes on without it: reads miss,
+writes are dropped, and a warning is logged (without keys or values, which may be derived from personal data).
+"""
+
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+_OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class TolerantRedisCache(RedisCache):
+    def _tolerate(self, operation: str, fallback, call, *args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except _OUTAGE as error:
+            logger.warning("cache unavailable, %s skipped: %s", operation, type(error).__name__)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._tolerate("get", default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._tolerate("get_many", {}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._tolerate("has_key", False, super().has_key, key, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._tolerate("set", None, super().set, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._tolerate("add", False, super().add, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._tolerate("set_many", list(data), super().set_many, data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._tolerate("touch", False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._tolerate("delete", False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._tolerate("delete_many", None, super().delete_many, keys, version)
