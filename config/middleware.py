@@ -1,7 +1,12 @@
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 _LOGIN_AT = "_proximity_login_at"
 
@@ -28,3 +33,21 @@ class StaffSessionLifetimeMiddleware:
         if user is not None and user.is_authenticated and _LOGIN_AT not in request.session:
             request.session[_LOGIN_AT] = time.time()
         return response
+
+
+class DatabaseOutageMiddleware:
+    """A database that cannot be reached gives a 503 page that still shows 911, not a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.error("database unavailable: %s", type(exception).__name__)
+            response = render(request, "503.html", status=503)
+            response["Retry-After"] = "60"
+            return response
+        return None
