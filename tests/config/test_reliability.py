@@ -46,3 +46,10 @@ def test_an_unreachable_database_gives_a_503_page_with_911(client, monkeypatch):
     assert response["Retry-After"] == "60"
     html = response.content.decode()
     assert "Emergency? Call 911." in html and "Traceback" not in html
+
+
+def test_the_500_page_renders_without_any_context(client, settings):
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert "911" in html and 'lang="fr"' in html
