@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.signals import request_started
 from django.db import OperationalError, connection
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 
@@ -48,8 +49,6 @@ def test_an_unreachable_database_gives_a_503_page_with_911(client, monkeypatch):
     assert "Emergency? Call 911." in html and "Traceback" not in html
 
 
-def test_the_500_page_renders_without_any_context(client, settings):
-    from django.template import loader
-
+def test_the_500_page_renders_without_any_context():
     html = loader.get_template("500.html").render()
     assert "911" in html and 'lang="fr"' in html
