@@ -15,7 +15,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    path(_("staff/"), include("beats.staff_urls")),
+    path(_("staff/"), include("config.staff_urls")),
     path("", include("public.urls")),
     prefix_default_language=True,
 )

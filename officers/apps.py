@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class OfficersConfig(AppConfig):
     name = "officers"
-    verbose_name = _("Officers")
+    verbose_name = _("Officers and coverage")
