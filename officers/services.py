@@ -28,6 +28,9 @@ def officer_save(*, officer: Officer, photo=None, languages=None) -> Officer:
     officer.full_clean(exclude=["photo", "photo_small", "photo_medium", "languages"])
     with transaction.atomic():
         if photo is not None:
+            replaced = [f.name for f in (officer.photo, officer.photo_small, officer.photo_medium) if f]
+            # Old files go only once the new ones are committed: a failed save keeps the old photo.
+            transaction.on_commit(lambda: [officer.photo.storage.delete(name) for name in replaced])
             versions = resized_versions(photo)
             stem = officer.badge_number.replace("/", "-")
             officer.photo.save(f"{stem}.jpg", versions["original"], save=False)

@@ -339,3 +339,15 @@ def test_a_duplicate_badge_is_refused(unit):
     with pytest.raises(ValidationError) as caught:
         officer_save(officer=Officer(badge_number="100", first_name="A", last_name="B"))
     assert "badge number already exists" in caught.value.messages[0].lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_photo_replaces_the_old_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    julie = officer("200")
+    officer_save(officer=julie, photo=SimpleUploadedFile("a.jpg", jpeg()))
+    first = {julie.photo.name, julie.photo_small.name, julie.photo_medium.name}
+    officer_save(officer=julie, photo=SimpleUploadedFile("b.jpg", jpeg(exif_gps=False)))
+    kept = {str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*.jpg")}
+    assert kept == {julie.photo.name, julie.photo_small.name, julie.photo_medium.name}
+    assert not first & kept
