@@ -28,14 +28,17 @@ def officer_save(*, officer: Officer, photo=None, languages=None) -> Officer:
     officer.full_clean(exclude=["photo", "photo_small", "photo_medium", "languages"])
     with transaction.atomic():
         if photo is not None:
-            replaced = [f.name for f in (officer.photo, officer.photo_small, officer.photo_medium) if f]
-            # Old files go only once the new ones are committed: a failed save keeps the old photo.
-            transaction.on_commit(lambda: [officer.photo.storage.delete(name) for name in replaced])
+            files = (officer.photo, officer.photo_small, officer.photo_medium)
+            replaced = {f.name for f in files if f}
             versions = resized_versions(photo)
             stem = officer.badge_number.replace("/", "-")
             officer.photo.save(f"{stem}.jpg", versions["original"], save=False)
             officer.photo_small.save(f"{stem}.jpg", versions["small"], save=False)
             officer.photo_medium.save(f"{stem}.jpg", versions["medium"], save=False)
+            # Old files go only once the new ones are committed (a failed save keeps the old photo), and never
+            # a name the new files took over (the old file was already gone).
+            stale = replaced - {f.name for f in files}
+            transaction.on_commit(lambda: [officer.photo.storage.delete(name) for name in stale])
         officer.save()
         if languages is not None:
             officer.languages.set(languages)
@@ -158,6 +161,26 @@ def assignment_end(*, assignment: Assignment, ends_on: datetime.date, actor=None
             CoverageChange.Action.ASSIGNMENT_ENDED,
             _("%(assignment)s (last day was %(previous)s)")
             % {"assignment": _describe(assignment), "previous": previous.isoformat() if previous else "…"},
+            officer=assignment.officer,
+            sector=assignment.sector,
+            assignment=assignment,
+        )
+    return assignment
+
+
+def assignment_update_note(*, assignment: Assignment, note: str, actor=None) -> Assignment:
+    """Change the note of an assignment (with the last day, the only thing that may change), audited."""
+    previous = assignment.note
+    if note == previous:
+        return assignment
+    with transaction.atomic():
+        assignment.note = note
+        _saved(assignment, update_fields=["note"])
+        _audit(
+            actor,
+            CoverageChange.Action.ASSIGNMENT_CHANGED,
+            _("%(assignment)s: note changed from “%(previous)s” to “%(note)s”")
+            % {"assignment": _describe(assignment), "previous": previous, "note": note},
             officer=assignment.officer,
             sector=assignment.sector,
             assignment=assignment,

@@ -13,7 +13,8 @@ from shapely.geometry import shape
 from beats.geometry import parse_sector_geometry
 from beats.models import Sector, SectorMapVersion
 from beats.selectors import territory_topology_problems
-from demo.services import demo_seed
+from demo.people import OFFICERS
+from demo.services import demo_seed, demo_staff_logins
 from demo.territory import PLACE_CENTRES, demo_sector_collection
 
 ADMIN_PASSWORD = "a-long-demo-password-2026"
@@ -39,6 +40,12 @@ SECTOR_COLUMNS = (
     "updated_at",
 )
 WGS84 = Geod(ellps="WGS84")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Seeding draws the officers' portraits: keep them out of the project's media folder.
+    settings.MEDIA_ROOT = tmp_path
 
 
 def seed(**overrides):
@@ -125,6 +132,15 @@ def test_seeding_twice_changes_nothing():
         "sectors_updated": 0,
         "sectors_unchanged": 17,
         "admin_users_created": 0,
+        "officers_created": 0,
+        "officers_updated": 0,
+        "officers_unchanged": len(OFFICERS),
+        "staff_users_created": 0,
+        "assignments_created": 0,
+        "assignments_ended": 0,
+        "absences_created": 0,
+        "absences_updated": 0,
+        "portraits_created": 0,
     }
     assert get_user_model().objects.filter(username="admin").count() == 1
 
@@ -279,5 +295,5 @@ def test_running_the_command_twice_changes_nothing():
         call_command("seed_demo", f"--admin-password={ADMIN_PASSWORD}", stdout=out)
 
     assert sector_rows() == rows
-    assert get_user_model().objects.count() == 1
+    assert get_user_model().objects.count() == 1 + len(demo_staff_logins())
     assert "already exists" in out.getvalue()

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: fill the database with the demo territory and a demo admin account."""
+"""`manage.py seed_demo`: fill the database with the demo territory, unit and coverage, and demo accounts."""
 
 import os
 
@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from demo.services import demo_seed
+from demo.services import demo_seed, demo_staff_logins
 
 DEFAULT_ADMIN_PASSWORD = "proximite-demo-2026"  # noqa: S105 - a published demo password, not a secret
 
@@ -16,8 +16,9 @@ class Command(BaseCommand):
     def help(self) -> str:
         # Read when the parser is built, with the command's language active (argparse wants a real str).
         return _(
-            "Create or update the demo data: the 17 sectors of the Longueuil agglomeration and a demo "
-            "administrator. Running it again changes nothing."
+            "Create or update the demo data: the 17 sectors of the Longueuil agglomeration, the officers "
+            "who cover them with their assignments and absences, a demo administrator and demo staff "
+            "accounts. Running it again changes nothing (absences move along with today's date)."
         )
 
     def add_arguments(self, parser):
@@ -30,8 +31,9 @@ class Command(BaseCommand):
             "--admin-password",
             default=os.environ.get("DEMO_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD,
             help=_(
-                "Password of the demo administrator, used only when the account is created "
-                "(default: the DEMO_ADMIN_PASSWORD environment variable, else a fixed demo password)."
+                "Password of the demo administrator and of the demo staff accounts, used only when an "
+                "account is created (default: the DEMO_ADMIN_PASSWORD environment variable, else a fixed "
+                "demo password)."
             ),
         )
 
@@ -41,8 +43,15 @@ class Command(BaseCommand):
         try:
             counts = demo_seed(admin_username=username, admin_password=password)
         except ValidationError as error:
+            if _is_about_the_password(error):
+                raise CommandError(
+                    _("The demo administrator's password was refused: %(reasons)s")
+                    % {"reasons": " ".join(error.messages)}
+                ) from error
             raise CommandError(
-                _("The demo administrator's password was refused: %(reasons)s")
+                _(
+                    "The demo data contradicts changes made since it was seeded; nothing was written: %(reasons)s"
+                )
                 % {"reasons": " ".join(error.messages)}
             ) from error
 
@@ -53,6 +62,26 @@ class Command(BaseCommand):
                 "updated": counts["sectors_updated"],
                 "unchanged": counts["sectors_unchanged"],
             }
+        )
+        self.stdout.write(
+            _("Officers: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            % {
+                "created": counts["officers_created"],
+                "updated": counts["officers_updated"],
+                "unchanged": counts["officers_unchanged"],
+            }
+        )
+        self.stdout.write(_("Portraits generated: %(count)s.") % {"count": counts["portraits_created"]})
+        self.stdout.write(
+            _("Assignments: %(created)s created, %(ended)s ended.")
+            % {"created": counts["assignments_created"], "ended": counts["assignments_ended"]}
+        )
+        self.stdout.write(
+            _("Absences: %(created)s planned, %(updated)s moved to around today.")
+            % {"created": counts["absences_created"], "updated": counts["absences_updated"]}
+        )
+        self.stdout.write(
+            _("Demo staff accounts: %(created)s created.") % {"created": counts["staff_users_created"]}
         )
         if counts["admin_users_created"]:
             self.stdout.write(_("Demo administrator “%(username)s” created.") % {"username": username})
@@ -71,7 +100,27 @@ class Command(BaseCommand):
                 % {"username": username, "password": password}
             )
         )
-        if not counts["admin_users_created"]:
+        roles = {"Supervisor": _("supervisor"), "Analyst": _("analyst")}
+        staff_logins = demo_staff_logins()
+        self.stdout.write(
+            self.style.WARNING(
+                _("Demo staff logins, same password: %(logins)s.")
+                % {
+                    "logins": ", ".join(
+                        _("“%(username)s” (%(role)s)") % {"username": login, "role": roles.get(group, group)}
+                        for login, group in staff_logins
+                    )
+                }
+            )
+        )
+        if not counts["admin_users_created"] or counts["staff_users_created"] < len(staff_logins):
             self.stdout.write(
                 _("(If that password was changed since the account was created, use the new one.)")
             )
+
+
+def _is_about_the_password(error: ValidationError) -> bool:
+    """Whether a validation error comes from the password validators (whose codes all start "password")."""
+    if hasattr(error, "error_dict"):
+        return False
+    return all((item.code or "").startswith("password") for item in error.error_list)
