@@ -1,7 +1,8 @@
 """Staff pages about the territory."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -11,7 +12,7 @@ from .selectors import territory_topology_problems
 
 
 @never_cache
-@login_required
+@staff_member_required
 @permission_required("beats.view_sector", raise_exception=True)
 def territory(request):
     """The map of all sectors with the overlaps and gaps between active ones."""

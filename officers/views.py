@@ -3,7 +3,8 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -75,7 +76,7 @@ def _reach_note(row) -> str:
 
 
 @never_cache
-@login_required
+@staff_member_required
 @permission_required("officers.view_coverage", raise_exception=True)
 def coverage_board(request):
     """Where residents would reach nobody on a chosen day, on a map and in tables, and the gaps ahead."""

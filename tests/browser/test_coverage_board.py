@@ -13,7 +13,7 @@ from tests.beats.factories import SectorFactory, square
 from tests.browser.test_accessibility import violations
 from tests.conftest import STAFF_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from beats.models import Sector
 from tests.beats.factories import SectorFactory, square
 from tests.conftest import STAFF_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_public_map_draws_every_sector_without_script_errors(browser_page, live_server):

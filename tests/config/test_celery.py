@@ -51,7 +51,7 @@ def worker(not_eager):
         yield worker
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_runs_tasks_against_the_same_database(worker):
     SectorFactory.create_batch(3)
 

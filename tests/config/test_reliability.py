@@ -13,7 +13,7 @@ from beats.models import Sector
 from tests.beats.factories import SectorFactory
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_killed_database_connection_is_replaced_when_the_next_request_starts():
     SectorFactory(code="A")
     killed_pid = connection.connection.info.backend_pid

@@ -341,7 +341,7 @@ def test_a_duplicate_badge_is_refused(unit):
     assert "badge number already exists" in caught.value.messages[0].lower()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_new_photo_replaces_the_old_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     julie = officer("200")
