@@ -4,6 +4,7 @@ The suite runs against the real PostgreSQL and Redis named by DATABASE_URL and R
 [tool.pytest_env] and the Makefile); tests that read ../shared/data skip when it is absent.
 """
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,24 @@ def english():
     """For tests that read English messages produced outside a request (services, commands)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def migration_data(db):
+    """The rows data migrations create (roles as groups, languages), made again if a flush removed them.
+
+    Transactional tests flush the database when they end; serialized rollback brings the rows back for the
+    next test that asks for it, but not in every ordering (a live server started mid-suite). This runs the
+    migration's own code again on its historical models, so the roles under test stay the migration's.
+    """
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = importlib.import_module("officers.migrations.0003_languages_and_roles")
+    if Group.objects.filter(name__in=migration.ROLES).count() < len(migration.ROLES):
+        state = MigrationLoader(connection).project_state(("officers", "0003_languages_and_roles"))
+        migration.create(state.apps, None)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def next_monday(day: datetime.date) -> datetime.date:
 
 
 @pytest.fixture
-def supervisor_page(browser_page, live_server, settings):
+def supervisor_page(browser_page, live_server, settings, migration_data):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
     user = get_user_model().objects.create_user("sergeant", password=STAFF_PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="Supervisor"))

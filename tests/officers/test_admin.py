@@ -20,7 +20,7 @@ from tests.beats.factories import SectorFactory
 
 from .factories import AbsenceFactory, AssignmentFactory, OfficerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
 
 D = datetime.date

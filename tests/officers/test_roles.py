@@ -13,7 +13,7 @@ from tests.beats.factories import SectorFactory
 
 from .factories import OfficerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
 
 # page → (URL name, whether it needs an object: "officer" or "sector")
