@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from beats.models import Sector
 
 from .models import Absence, Assignment, Language, Officer
-from .phones import normalise_phone
+from .phones import display_phone, normalise_phone
 from .photos import check_photo
 from .services import absence_conflicts, assignment_conflicts
 
@@ -78,6 +78,9 @@ class OfficerAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.work_phone and not self.is_bound:
+            # Shown the way supervisors type it; stored in international form.
+            self.initial["work_phone"] = display_phone(self.instance.work_phone)
         if "languages" in self.fields:
             name = "name_en" if get_language() == "en" else "name_fr"
             self.fields["languages"].queryset = Language.objects.order_by(name)

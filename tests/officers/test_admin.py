@@ -742,3 +742,9 @@ def test_the_officer_and_sector_pages_use_a_fixed_number_of_queries(
         response = supervisor_client.get(address)
     assert response.status_code == 200
     assert text(response).count('class="field-starts_on') >= 24
+
+
+def test_the_officer_page_shows_the_phone_the_local_way(admin_client_fr):
+    officer = OfficerFactory(work_phone="+14505550142")
+    html = admin_client_fr.get(reverse("admin:officers_officer_change", args=[officer.pk])).content.decode()
+    assert 'value="450 555-0142"' in html
