@@ -115,3 +115,12 @@ def test_the_officer_page_is_read_only_for_officers_and_analysts(client, page_ur
     assert ('name="badge_number"' in html) is edits
     assert ("/officers/assignment/add/?officer=" in html) is edits
     assert ("field-recent_changes" in html) is sees_changes
+
+
+def test_the_admin_header_links_to_the_staff_pages_each_role_may_see(client):
+    client.force_login(staff_member("Officer"))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert reverse("staff:coverage") in html and reverse("staff:territory") in html
+    client.force_login(get_user_model().objects.create_user("bare", is_staff=True))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert reverse("staff:coverage") not in html
