@@ -151,30 +151,15 @@ class AssignmentMunicipalityFilter(MunicipalityFilter):
         return queryset.filter(sector__municipality=self.value()) if self.value() else queryset
 
 
-class AssignmentStatusFilter(admin.SimpleListFilter):
+class DateRangeStatusFilter(admin.SimpleListFilter):
+    """Rows in force today, starting later, or over — by their first and last day."""
+
     title = _("status")
     parameter_name = "status"
+    labels: tuple = ()  # labels for: in force, later, over
 
     def lookups(self, request, model_admin):
-        return [("current", _("Current")), ("future", _("Future")), ("ended", _("Ended"))]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "current":
-            return queryset.on(today)
-        if self.value() == "future":
-            return queryset.filter(starts_on__gt=today)
-        if self.value() == "ended":
-            return queryset.filter(ends_on__lt=today)
-        return queryset
-
-
-class AbsenceStatusFilter(admin.SimpleListFilter):
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [("current", _("Current")), ("upcoming", _("Upcoming")), ("past", _("Past"))]
+        return list(zip(("current", "upcoming", "ended"), self.labels, strict=True))
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -182,9 +167,17 @@ class AbsenceStatusFilter(admin.SimpleListFilter):
             return queryset.on(today)
         if self.value() == "upcoming":
             return queryset.filter(starts_on__gt=today)
-        if self.value() == "past":
+        if self.value() == "ended":
             return queryset.filter(ends_on__lt=today)
         return queryset
+
+
+class AssignmentStatusFilter(DateRangeStatusFilter):
+    labels = (_("Current"), _("Future"), _("Ended"))
+
+
+class AbsenceStatusFilter(DateRangeStatusFilter):
+    labels = (_("Current"), _("Upcoming"), _("Past"))
 
 
 # --- officers ---------------------------------------------------------------------------------------------

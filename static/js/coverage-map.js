@@ -62,37 +62,26 @@
 
   function start(container) {
     var statuses = readStatuses(container);
-    var map = L.map(container, { scrollWheelZoom: false }).setView([45.52, -73.45], 11);
-    L.tileLayer(container.dataset.tilesUrl, {
-      attribution: container.dataset.tilesAttribution,
-      maxZoom: 19,
-    }).addTo(map);
-
-    fetch(container.dataset.featuresUrl, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      })
-      .then(function (collection) {
-        var layer = L.geoJSON(collection, {
-          style: function (feature) {
-            var entry = entryFor(statuses, container, feature.properties.code);
-            var gap = GAPS[entry.status] === true;
-            return {
-              color: colourFor(container, entry.status),
-              fillColor: colourFor(container, entry.status),
-              weight: gap ? 3 : 2,
-              opacity: 1,
-              fillOpacity: gap ? 0.55 : 0.4,
-              dashArray: gap ? "6 4" : null,
-              className: "coverage-sector coverage-sector--" + entry.status,
-            };
-          },
-          onEachFeature: function (feature, shape) {
-            var entry = entryFor(statuses, container, feature.properties.code);
-            shape.bindTooltip(tooltip(container, feature.properties, entry), { sticky: true });
-          },
-        }).addTo(map);
+    var map = window.ProximityMaps.create(container);
+    window.ProximityMaps.drawSectors(container, map, {
+      style: function (feature) {
+        var entry = entryFor(statuses, container, feature.properties.code);
+        var gap = GAPS[entry.status] === true;
+        return {
+          color: colourFor(container, entry.status),
+          fillColor: colourFor(container, entry.status),
+          weight: gap ? 3 : 2,
+          opacity: 1,
+          fillOpacity: gap ? 0.55 : 0.4,
+          dashArray: gap ? "6 4" : null,
+          className: "coverage-sector coverage-sector--" + entry.status,
+        };
+      },
+      onEachFeature: function (feature, shape) {
+        var entry = entryFor(statuses, container, feature.properties.code);
+        shape.bindTooltip(tooltip(container, feature.properties, entry), { sticky: true });
+      },
+      afterDraw: function (layer) {
         // Name each drawn shape, for tests and for anyone inspecting the map.
         layer.eachLayer(function (shape) {
           var element = shape.getElement && shape.getElement();
@@ -101,13 +90,8 @@
           element.setAttribute("data-code", code);
           element.setAttribute("data-status", entryFor(statuses, container, code).status);
         });
-        // No zoom animation: when data-loaded is set, the map is drawn at its final scale.
-        if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [8, 8], animate: false });
-        container.dataset.loaded = String(layer.getLayers().length);
-      })
-      .catch(function () {
-        container.dataset.loaded = "error";
-      });
+      },
+    });
   }
 
   document.querySelectorAll("#coverage-map").forEach(start);

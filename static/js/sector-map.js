@@ -22,38 +22,21 @@
   }
 
   function start(container) {
-    var map = L.map(container, { scrollWheelZoom: false }).setView([45.52, -73.45], 11);
-    L.tileLayer(container.dataset.tilesUrl, {
-      attribution: container.dataset.tilesAttribution,
-      maxZoom: 19,
-    }).addTo(map);
-
-    fetch(container.dataset.featuresUrl, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      })
-      .then(function (collection) {
-        var layer = L.geoJSON(collection, {
-          style: function (feature) {
-            var active = feature.properties.is_active !== false;
-            return {
-              color: colourFor(feature.properties.code),
-              weight: 2,
-              fillOpacity: active ? 0.18 : 0.04,
-              dashArray: active ? null : "4 4",
-            };
-          },
-          onEachFeature: function (feature, shape) {
-            shape.bindTooltip(label(feature.properties), { sticky: true });
-          },
-        }).addTo(map);
-        if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
-        container.dataset.loaded = String(layer.getLayers().length);
-      })
-      .catch(function () {
-        container.dataset.loaded = "error";
-      });
+    var map = window.ProximityMaps.create(container);
+    window.ProximityMaps.drawSectors(container, map, {
+      style: function (feature) {
+        var active = feature.properties.is_active !== false;
+        return {
+          color: colourFor(feature.properties.code),
+          weight: 2,
+          fillOpacity: active ? 0.18 : 0.04,
+          dashArray: active ? null : "4 4",
+        };
+      },
+      onEachFeature: function (feature, shape) {
+        shape.bindTooltip(label(feature.properties), { sticky: true });
+      },
+    });
 
     var problemsId = container.dataset.problems;
     var problemsElement = problemsId && document.getElementById(problemsId);

@@ -449,12 +449,12 @@ def test_the_assignment_filters_by_status(supervisor_client, unit):
         note="BEFORE",
     )
     seen = {}
-    for status in ("current", "future", "ended"):
+    for status in ("current", "upcoming", "ended"):
         html = text(
             supervisor_client.get(url("admin:officers_assignment_changelist", query=f"status={status}"))
         )
         seen[status] = [note for note in ("NOW", "SOON", "BEFORE") if f">{note}<" in html]
-    assert seen == {"current": ["NOW"], "future": ["SOON"], "ended": ["BEFORE"]}
+    assert seen == {"current": ["NOW"], "upcoming": ["SOON"], "ended": ["BEFORE"]}
 
 
 # --- absences ---------------------------------------------------------------------------------------------
@@ -560,10 +560,10 @@ def test_the_absence_list_filters_current_upcoming_and_past(supervisor_client, u
     AbsenceFactory(officer=unit["marc"], starts_on=today + 5 * day, ends_on=today + 9 * day)
     AbsenceFactory(officer=unit["amina"], starts_on=today - 9 * day, ends_on=today - 5 * day)
     seen = {}
-    for status in ("current", "upcoming", "past"):
+    for status in ("current", "upcoming", "ended"):
         html = text(supervisor_client.get(url("admin:officers_absence_changelist", query=f"status={status}")))
         seen[status] = [name for name in ("Julie", "Marc", "Amina") if f"{name} " in html]
-    assert seen == {"current": ["Julie"], "upcoming": ["Marc"], "past": ["Amina"]}
+    assert seen == {"current": ["Julie"], "upcoming": ["Marc"], "ended": ["Amina"]}
 
 
 # --- the audit trail --------------------------------------------------------------------------------------
