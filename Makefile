@@ -70,6 +70,8 @@ beat: install
 
 bench: install
 	$(BIN)/python bench/point_to_sector.py
+	scripts/services.sh
+	$(BIN)/python bench/coverage.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
