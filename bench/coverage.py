@@ -98,7 +98,8 @@ def main() -> None:
             cursor.execute("SELECT 1")
 
     print(
-        f"coverage benchmark on {connection.vendor} {connection.pg_version}, median and best of {RUNS} runs"
+        f"coverage benchmark on PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}, "
+        f"median and best of {RUNS} runs"
     )
     print(f"{'':<34}{'median ms':>10}{'best ms':>10}{'queries':>9}")
     for sectors in (17, 200):
