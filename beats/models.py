@@ -87,3 +87,37 @@ class SectorMapVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.pk} ({self.reason})"
+
+
+class CivicAddress(models.Model):
+    """One address of the open-data address file: what residents type to find their sector.
+
+    The sector is not stored: it is found with the point → sector index at lookup time, so that redrawn
+    sectors never leave stale answers behind.
+    """
+
+    civic_number = models.CharField(_("civic number"), max_length=12)
+    street = models.CharField(
+        _("street"), max_length=120, help_text=_("As written, e.g. “boulevard Taschereau”.")
+    )
+    municipality = models.CharField(_("municipality"), max_length=120)
+    postal_code = models.CharField(_("postal code"), max_length=7, blank=True, db_index=True)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    # Normalised for search by beats.addresses.normalise: lower case, no accents, street types spelled out.
+    street_key = models.CharField(max_length=120, db_index=True, editable=False)
+    source = models.CharField(_("source"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("civic address")
+        verbose_name_plural = _("civic addresses")
+        ordering = ["municipality", "street_key", "civic_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["civic_number", "street_key", "municipality"], name="civic_address_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        postal = f" {self.postal_code[:3]} {self.postal_code[3:]}" if self.postal_code else ""
+        return f"{self.civic_number} {self.street}, {self.municipality}{postal}"

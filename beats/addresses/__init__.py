@@ -1,0 +1,1 @@
+"""Civic addresses: normalising what residents type, importing address files, finding an address."""
