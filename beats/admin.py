@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .forms import SectorAdminForm, SectorImportForm
-from .models import Sector, SectorMapVersion
+from .models import CivicAddress, Sector, SectorMapVersion
 from .selectors import territory_topology_problems
 from .services import (
     SectorImportOptions,
@@ -165,3 +165,22 @@ class SectorMapVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CivicAddress)
+class CivicAddressAdmin(admin.ModelAdmin):
+    """The address index residents search; filled by `manage.py import_addresses` from open data."""
+
+    list_display = ["civic_number", "street", "municipality", "postal_code", "lon", "lat", "source"]
+    list_filter = ["municipality", "source"]
+    search_fields = ["civic_number", "street", "street_key", "postal_code"]
+    ordering = ["municipality", "street_key", "civic_number"]
+    readonly_fields = ["street_key"]
+    show_full_result_count = False  # the index holds hundreds of thousands of rows
+
+    def save_model(self, request, obj, form, change):
+        from .addresses.normalise import postal_code_key, street_key
+
+        obj.street_key = street_key(obj.street)
+        obj.postal_code = postal_code_key(obj.postal_code)
+        super().save_model(request, obj, form, change)
