@@ -1,11 +1,48 @@
+from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from beats.models import Sector
 
+from .lookup import INVALID, Lookup, lookup_address, lookup_point, lookup_query
+
 
 def home(request):
-    return render(request, "public/home.html")
+    """The search box, and below it the answer: the resident's sector and who they reach today."""
+    lookup = None
+    query = request.GET.get("q", "")
+    if "address" in request.GET:
+        lookup = lookup_address(_int(request.GET["address"]))
+    elif "lon" in request.GET or "lat" in request.GET:
+        lon, lat = _float(request.GET.get("lon")), _float(request.GET.get("lat"))
+        if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            lookup = Lookup(INVALID, error=gettext("These coordinates are not a place on Earth."))
+        else:
+            lookup = lookup_point(lon, lat)
+    elif "q" in request.GET:
+        lookup = lookup_query(query)
+    if lookup is not None and lookup.officers:
+        prefetch_related_objects(lookup.officers, "languages")
+    status = 400 if lookup is not None and lookup.outcome == INVALID else 200
+    return render(
+        request,
+        "public/home.html",
+        {"lookup": lookup, "query": query[:200], "features_url": reverse("api:sector-features")},
+        status=status,
+    )
+
+
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    return value if value == value else None  # NaN is not a coordinate
 
 
 def sectors(request):
