@@ -62,3 +62,35 @@ def test_the_sector_list_is_reachable_by_keyboard_alone(browser_page, live_serve
     assert focused == "Skip to main content"
     browser_page.keyboard.press("Enter")
     assert browser_page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_lookup_result_has_no_wcag_violation(browser_page, live_server, migration_data, language):
+    from django.utils import timezone
+
+    from beats.addresses.normalise import street_key
+    from beats.models import CivicAddress
+    from officers.models import Assignment, Officer
+
+    sector = SectorFactory(code="VL-01", name="Centre", geometry=square(-73.52, 45.53))
+    officer = Officer.objects.create(
+        badge_number="1",
+        first_name="Julie",
+        last_name="Tremblay",
+        work_phone="+14505550142",
+        is_published=True,
+    )
+    Assignment.objects.create(officer=officer, sector=sector, starts_on=timezone.localdate())
+    CivicAddress.objects.create(
+        civic_number="150",
+        street="rue Saint-Charles Ouest",
+        street_key=street_key("rue Saint-Charles Ouest"),
+        municipality="Longueuil",
+        lon=-73.515,
+        lat=45.535,
+    )
+    with translation.override(language):
+        path = reverse("public:home")
+    browser_page.goto(f"{live_server.url}{path}?q=150+st-charles+o")
+    assert browser_page.locator("a[href='tel:+14505550142']").count() == 1
+    assert violations(browser_page) == []
