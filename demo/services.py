@@ -15,11 +15,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from beats.addresses.importer import AddressImportOptions, addresses_import
+from beats.index import get_sector_index
 from beats.models import Sector
 from beats.services import SectorImportOptions, sectors_import_geojson
 from officers.models import Absence, Assignment, Language, Officer
 from officers.services import absence_plan, absence_update, assignment_create, assignment_end, officer_save
 
+from .addresses import demo_addresses, demo_addresses_csv
 from .people import (
     ABSENCES,
     ACCOUNT_GROUP_BY_ROLE,
@@ -32,6 +35,7 @@ from .people import (
 )
 from .territory import demo_sector_collection
 
+DEMO_ADDRESS_SOURCE = "demo"
 SECTOR_IMPORT_OPTIONS = SectorImportOptions(
     code_property="code",
     name_property="name",
@@ -53,6 +57,7 @@ def demo_seed(*, admin_username: str, admin_password: str) -> dict:
     with transaction.atomic():
         counts = {}
         counts.update(demo_seed_sectors())
+        counts.update(demo_seed_addresses())
         counts.update(demo_seed_admin(username=admin_username, password=admin_password))
         counts.update(demo_seed_officers())
         counts.update(demo_seed_staff_accounts(password=admin_password))
@@ -70,6 +75,41 @@ def demo_seed_sectors() -> dict:
         "sectors_created": len(result.created),
         "sectors_updated": len(result.updated),
         "sectors_unchanged": len(result.unchanged),
+    }
+
+
+def demo_seed_addresses() -> dict:
+    """The generated address file of the demo territory (demo.addresses), imported like a real one.
+
+    An address whose point falls in no active sector, or in a sector of another place than its street's,
+    is left out. The importer matches addresses on number, street and municipality: a second run creates
+    nothing, and one that drifted is put back.
+    """
+    addresses = demo_addresses()
+    places = {
+        code: (municipality, borough)
+        for code, municipality, borough in Sector.objects.active().values_list(
+            "code", "municipality", "borough"
+        )
+    }
+    index = get_sector_index()
+    codes = {sector.id: sector.code for sector in index.sectors}
+    placement = index.locate_many([a.lon for a in addresses], [a.lat for a in addresses])
+    kept = [
+        address
+        for address, sector_id in zip(addresses, placement.sector_ids.tolist(), strict=True)
+        if sector_id and places.get(codes.get(sector_id)) == address.place
+    ]
+    result = addresses_import(
+        source=demo_addresses_csv(kept),
+        format="csv",
+        options=AddressImportOptions(source=DEMO_ADDRESS_SOURCE),
+    )
+    return {
+        "addresses_created": result.created,
+        "addresses_updated": result.updated,
+        "addresses_unchanged": result.unchanged,
+        "addresses_left_out": len(addresses) - len(kept),
     }
 
 

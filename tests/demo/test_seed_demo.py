@@ -13,6 +13,7 @@ from shapely.geometry import shape
 from beats.geometry import parse_sector_geometry
 from beats.models import Sector, SectorMapVersion
 from beats.selectors import territory_topology_problems
+from demo.addresses import demo_addresses
 from demo.people import OFFICERS
 from demo.services import demo_seed, demo_staff_logins
 from demo.territory import PLACE_CENTRES, demo_sector_collection
@@ -131,6 +132,10 @@ def test_seeding_twice_changes_nothing():
         "sectors_created": 0,
         "sectors_updated": 0,
         "sectors_unchanged": 17,
+        "addresses_created": 0,
+        "addresses_updated": 0,
+        "addresses_unchanged": len(demo_addresses()),
+        "addresses_left_out": 0,
         "admin_users_created": 0,
         "officers_created": 0,
         "officers_updated": 0,

@@ -64,6 +64,14 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(
+            _("Addresses: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            % {
+                "created": counts["addresses_created"],
+                "updated": counts["addresses_updated"],
+                "unchanged": counts["addresses_unchanged"],
+            }
+        )
+        self.stdout.write(
             _("Officers: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
             % {
                 "created": counts["officers_created"],
