@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Length, Lower, Replace
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Length
 
 from beats.models import CivicAddress
 
@@ -37,30 +37,16 @@ EXACT = "exact"
 CHOOSE = "choose"
 NONE = "none"
 
-# What the database does to a stored municipality so that it compares with `place_key` of a typed one.
-_ACCENTS = {
-    "a": "àâäáã",
-    "e": "éèêë",
-    "i": "îïí",
-    "o": "ôöó",
-    "u": "ùûüú",
-    "c": "ç",
-    "y": "ÿ",
-    "oe": "œ",
-    "ae": "æ",
-}
-_SEPARATORS = "-'’."
 
+def _municipalities_like(typed: str) -> list[str]:
+    """The stored spellings of the municipality a resident typed (accents, case, "St"/"Saint" forgiven).
 
-def _folded_municipality():
-    expression = F("municipality")
-    for plain, accented in _ACCENTS.items():
-        for letter in accented + accented.upper():
-            expression = Replace(expression, Value(letter), Value(plain))
-    for separator in _SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(" "))
-    # After the replacements: SQLite's lower() only knows ASCII.
-    return Lower(expression)
+    Compared in Python: an address file names a handful of municipalities, and folding accents inside the
+    database takes dozens of nested REPLACE calls, more than SQLite's parser accepts.
+    """
+    wanted = place_key(typed)
+    stored = CivicAddress.objects.order_by().values_list("municipality", flat=True).distinct()
+    return [name for name in stored if place_key(name) == wanted]
 
 
 @dataclass(frozen=True)
@@ -86,13 +72,13 @@ def _words_condition(words: list[str]) -> Q:
     return condition
 
 
-def _fetch(queryset, parsed: ParsedQuery, limit: int) -> tuple[list[CivicAddress], bool]:
+def _fetch(queryset, parsed: ParsedQuery, municipalities, limit: int) -> tuple[list[CivicAddress], bool]:
     """The first `limit` rows, preferred ones first; and whether the municipality (if any) matched."""
     ranks = []
     if parsed.municipality:
         queryset = queryset.annotate(
             municipality_rank=Case(
-                When(Q(municipality_folded=place_key(parsed.municipality)), then=Value(0)),
+                When(Q(municipality__in=municipalities), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
@@ -123,8 +109,7 @@ def address_search(query: str, *, limit: int = 10) -> AddressSearchResult:
     """Find the address a resident typed; raises AddressQueryError when the text cannot be searched."""
     parsed = parse_query(query)
     base = CivicAddress.objects.all()
-    if parsed.municipality:
-        base = base.alias(municipality_folded=_folded_municipality())
+    municipalities = _municipalities_like(parsed.municipality) if parsed.municipality else []
     if parsed.number:
         base = base.filter(civic_number__in=number_variants(parsed.number))
 
@@ -138,7 +123,7 @@ def address_search(query: str, *, limit: int = 10) -> AddressSearchResult:
             attempts.append(_words_condition(loose))
 
     for condition in attempts:
-        rows, municipality_matched = _fetch(base.filter(condition), parsed, limit)
+        rows, municipality_matched = _fetch(base.filter(condition), parsed, municipalities, limit)
         if rows:
             # A number makes one row an answer; so does a postal code alone that has one address.
             answers = parsed.number is not None or not parsed.street
