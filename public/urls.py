@@ -8,4 +8,5 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path(_("sectors/"), views.sectors, name="sectors"),
+    path(_("team/"), views.team, name="team"),
 ]

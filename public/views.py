@@ -1,9 +1,11 @@
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from beats.models import Sector
+from officers.models import Assignment, Officer
 
 from .lookup import INVALID, Lookup, lookup_address, lookup_point, lookup_query
 
@@ -53,3 +55,21 @@ def sectors(request):
         "public/sectors.html",
         {"sectors": sectors, "features_url": reverse("api:sector-features")},
     )
+
+
+def team(request):
+    """Every officer who consented to be published, with their sector today, like the service's own page."""
+    today = timezone.localdate()
+    officers = list(
+        Officer.objects.published()
+        .prefetch_related(
+            "languages",
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.on(today).filter(sector__is_active=True).select_related("sector"),
+                to_attr="current_assignments",
+            ),
+        )
+        .order_by("last_name", "first_name")
+    )
+    return render(request, "public/team.html", {"officers": officers})

@@ -29,7 +29,7 @@ def sectors():
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("name", ["public:home", "public:sectors"])
+@pytest.mark.parametrize("name", ["public:home", "public:sectors", "public:team"])
 def test_public_pages_have_no_wcag_violation(browser_page, live_server, sectors, language, name):
     with translation.override(language):
         path = reverse(name)
