@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import shapely
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
+from pyproj import Transformer
 
 from .geometry import geometry_to_geojson, parse_sector_geometry
 from .models import Sector
+from .sources import WGS84, area_of_use, load_feature_collection, source_crs
 
-WGS84 = CRS.from_epsg(4326)
 MAX_IMPORT_ERRORS = 20
 MAX_POPULATION = 2**31 - 1
 
@@ -65,15 +63,16 @@ def sectors_import_geojson(
     Every feature is checked before anything is written; any bad feature refuses the whole file with the
     feature's index (0-based, as in the file) and the reason. Re-importing the same file changes nothing.
     """
-    collection = _load_collection(source)
-    source_crs = _source_crs(options.source_crs, collection)
+    collection = load_feature_collection(source, error=SectorImportError)
+    if not collection["features"]:
+        raise SectorImportError(_("The FeatureCollection has no features."))
+    crs = source_crs(options.source_crs, collection, error=SectorImportError)
     transform = None
-    if not source_crs.equals(WGS84, ignore_axis_order=True):
-        transformer = Transformer.from_crs(source_crs, WGS84, always_xy=True)
-        transform = transformer.transform
-    result = SectorImportResult(source_crs=source_crs.to_string())
+    if not crs.equals(WGS84, ignore_axis_order=True):
+        transform = Transformer.from_crs(crs, WGS84, always_xy=True).transform
+    result = SectorImportResult(source_crs=crs.to_string())
 
-    rows, errors = _parse_features(collection["features"], options, transform, _area_of_use(source_crs))
+    rows, errors = _parse_features(collection["features"], options, transform, area_of_use(crs))
     if errors:
         raise SectorImportError(errors)
 
@@ -132,51 +131,6 @@ def sectors_export_geojson(*, queryset=None) -> dict:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
-
-
-def _load_collection(source: Any) -> dict:
-    if hasattr(source, "read"):
-        source = source.read()
-    if isinstance(source, bytes):
-        try:
-            source = source.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise SectorImportError(_("The file is not UTF-8 text (GeoJSON must be UTF-8).")) from error
-    if isinstance(source, str):
-        try:
-            source = json.loads(source)
-        except json.JSONDecodeError as error:
-            raise SectorImportError(
-                _("The file is not valid JSON (line %(line)s, column %(column)s): %(reason)s.")
-                % {"line": error.lineno, "column": error.colno, "reason": error.msg}
-            ) from error
-    if not isinstance(source, dict) or source.get("type") != "FeatureCollection":
-        raise SectorImportError(_("The file is not a GeoJSON FeatureCollection."))
-    if not isinstance(source.get("features"), list) or not source["features"]:
-        raise SectorImportError(_("The FeatureCollection has no features."))
-    return source
-
-
-def _source_crs(requested: str | None, collection: dict) -> CRS:
-    name = requested
-    if not name:
-        # The 2008 GeoJSON draft's named CRS; RFC 7946 files have none and are WGS84.
-        name = ((collection.get("crs") or {}).get("properties") or {}).get("name") or "EPSG:4326"
-    try:
-        return CRS.from_user_input(name)
-    except CRSError as error:
-        raise SectorImportError(
-            _("Unknown coordinate reference system “%(crs)s”. Give an EPSG code such as EPSG:32188.")
-            % {"crs": name}
-        ) from error
-
-
-def _area_of_use(crs: CRS) -> tuple[float, float, float, float] | None:
-    """Where a projected CRS is meant to be used, with a one-degree margin (None: anywhere)."""
-    if crs.equals(WGS84, ignore_axis_order=True) or crs.area_of_use is None:
-        return None
-    west, south, east, north = crs.area_of_use.bounds
-    return west - 1, south - 1, east + 1, north + 1
 
 
 def _parse_features(

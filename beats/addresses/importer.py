@@ -15,7 +15,6 @@ import codecs
 import csv
 import io
 import itertools
-import json
 import math
 import os
 import re
@@ -28,17 +27,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
 
+from beats.addresses.normalise import postal_code_key
+from beats.addresses.normalise import street_key as street_key_of
 from beats.models import CivicAddress
+from beats.sources import WGS84, area_of_use, load_feature_collection, source_crs
 
-WGS84 = CRS.from_epsg(4326)
 MAX_IMPORT_ERRORS = 20
 BATCH_SIZE = 2000
 # Coordinates are stored rounded to 1e-7 degree (about 1 cm): a re-import through another PROJ version then
 # still finds them unchanged.
 DECIMALS = 7
-POSTAL_CODE = re.compile(r"[A-Z][0-9][A-Z][0-9][A-Z][0-9]")
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 UPDATED_FIELDS = ("street", "postal_code", "lon", "lat", "source")
 _MAX = {
@@ -100,11 +99,11 @@ def addresses_import(
     try:
         format = _guess_format(stream) if format is None else format.lower()
         if format == "csv":
-            crs = _crs(options.source_crs or "EPSG:4326")
+            crs = source_crs(options.source_crs, error=AddressImportError)
             batch = _read_csv(stream, options)
         elif format == "geojson":
-            collection = _load_collection(stream)
-            crs = _crs(options.source_crs or _collection_crs_name(collection))
+            collection = load_feature_collection(stream, error=AddressImportError)
+            crs = source_crs(options.source_crs, collection, error=AddressImportError)
             batch = _read_features(collection["features"], options)
         else:
             raise AddressImportError(
@@ -202,7 +201,7 @@ class _Batch:
         else:
             street_key = self.street_keys.get(street)
             if street_key is None:
-                street_key = self.street_keys[street] = _street_key(street)
+                street_key = self.street_keys[street] = street_key_of(street)
             if not street_key or len(street_key) > _MAX_KEY:
                 self.fail(
                     position, fields["street"], _("“%(value)s” is not a street name.") % {"value": street}
@@ -277,7 +276,7 @@ class _Batch:
         lons, lats = np.round(lons, DECIMALS), np.round(lats, DECIMALS)
         bad_lon = ~np.isfinite(lons) | (np.abs(lons) > 180)
         bad_lat = ~np.isfinite(lats) | (np.abs(lats) > 90)
-        area = _area_of_use(crs)
+        area = area_of_use(crs)
         outside = np.zeros(len(self.rows), dtype=bool)
         if area is not None:
             west, south, east, north = area
@@ -411,31 +410,6 @@ def _columns(header: list[str], options: AddressImportOptions) -> tuple[dict[str
     return columns, wanted
 
 
-def _load_collection(stream: BinaryIO) -> dict:
-    try:
-        collection = json.loads(stream.read().decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise AddressImportError(_("The file is not UTF-8 text (GeoJSON must be UTF-8).")) from error
-    except json.JSONDecodeError as error:
-        raise AddressImportError(
-            _("The file is not valid JSON (line %(line)s, column %(column)s): %(reason)s.")
-            % {"line": error.lineno, "column": error.colno, "reason": error.msg}
-        ) from error
-    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        raise AddressImportError(_("The file is not a GeoJSON FeatureCollection."))
-    if not isinstance(collection.get("features"), list):
-        raise AddressImportError(_("The FeatureCollection has no features."))
-    return collection
-
-
-def _collection_crs_name(collection: dict) -> str:
-    # The 2008 GeoJSON draft's named CRS; RFC 7946 files have none and are WGS84.
-    crs = collection.get("crs")
-    properties = crs.get("properties") if isinstance(crs, dict) else None
-    name = properties.get("name") if isinstance(properties, dict) else None
-    return name or "EPSG:4326"
-
-
 def _read_features(features: list, options: AddressImportOptions) -> _Batch:
     batch = _Batch(lambda index: _("Feature %(index)s") % {"index": index})
     batch.x_field = batch.y_field = "geometry"
@@ -513,44 +487,9 @@ def _coordinate(value: Any) -> float | str:
     return number
 
 
-def _street_key(street: str) -> str:
-    from beats.addresses.normalise import street_key  # written alongside; imported when used
-
-    return street_key(street)
-
-
 def _postal_code(value: str) -> str | None:
     """The postal code as stored (A1A1A1), or None when it is not one."""
-    try:
-        from beats.addresses.normalise import postal_code_key
-    except ImportError:
-        postal_code_key = None
-    if postal_code_key is not None:
-        try:
-            key = postal_code_key(value)
-        except (ValueError, ValidationError):
-            return None
-    else:
-        key = SPACES.sub("", value).upper()
-    return key if key and POSTAL_CODE.fullmatch(key) else None
-
-
-def _crs(name: str) -> CRS:
-    try:
-        return CRS.from_user_input(name)
-    except CRSError as error:
-        raise AddressImportError(
-            _("Unknown coordinate reference system “%(crs)s”. Give an EPSG code such as EPSG:32188.")
-            % {"crs": name}
-        ) from error
-
-
-def _area_of_use(crs: CRS) -> tuple[float, float, float, float] | None:
-    """Where a projected CRS is meant to be used, with a one-degree margin (None: anywhere)."""
-    if crs.equals(WGS84, ignore_axis_order=True) or crs.area_of_use is None:
-        return None
-    west, south, east, north = crs.area_of_use.bounds
-    return west - 1, south - 1, east + 1, north + 1
+    return postal_code_key(value) or None
 
 
 # --- writing ----------------------------------------------------------------------------------------------
