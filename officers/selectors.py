@@ -54,19 +54,23 @@ class CoverageGap:
         return (self.ends_on - self.starts_on).days + 1
 
 
-def coverage_on(day: datetime.date) -> list[SectorCoverage]:
-    """The coverage of every active sector on `day`, in code order (three queries, whatever the size)."""
-    return coverage_between(day, day)[day]
+def coverage_on(day: datetime.date, *, sector_id: int | None = None) -> list[SectorCoverage]:
+    """The coverage of every active sector (or just one) on `day`, in code order (three queries, whatever
+    the size)."""
+    return coverage_between(day, day, sector_id=sector_id)[day]
 
 
-def coverage_between(first: datetime.date, last: datetime.date) -> dict[datetime.date, list[SectorCoverage]]:
-    sectors = list(Sector.objects.active().without_geometry().order_by("code"))
-    assignments = list(
-        Assignment.objects.overlapping(first, last)
-        .filter(sector__is_active=True)
-        .select_related("officer")
-        .order_by("starts_on")
-    )
+def coverage_between(
+    first: datetime.date, last: datetime.date, *, sector_id: int | None = None
+) -> dict[datetime.date, list[SectorCoverage]]:
+    sectors = Sector.objects.active().without_geometry().order_by("code")
+    assignments = Assignment.objects.overlapping(first, last).filter(sector__is_active=True)
+    if sector_id is not None:
+        # A resident's lookup needs one sector: load its assignments only, not the whole unit's.
+        sectors = sectors.filter(pk=sector_id)
+        assignments = assignments.filter(sector_id=sector_id)
+    sectors = list(sectors)
+    assignments = list(assignments.select_related("officer").order_by("starts_on"))
     absences = list(Absence.objects.overlapping(first, last).select_related("covering_officer"))
     absences_by_officer = defaultdict(list)
     for absence in absences:

@@ -61,5 +61,5 @@ def lookup_point(lon: float, lat: float, *, address: CivicAddress | None = None)
     match = get_sector_index().locate(lon, lat)
     if match is None:
         return Lookup(OUTSIDE, address=address)
-    coverage = next(row for row in coverage_on(timezone.localdate()) if row.sector.pk == match.sector_id)
+    [coverage] = coverage_on(timezone.localdate(), sector_id=match.sector_id)
     return Lookup(FOUND, address=address, sector=coverage.sector, coverage=coverage)

@@ -81,7 +81,7 @@ class SectorAdmin(beats_admin.SectorAdmin):
         if not obj.is_active:
             return gettext("Inactive sector: nobody covers it.")
         today = timezone.localdate()
-        row = next((row for row in coverage_on(today) if row.sector.pk == obj.pk), None)
+        row = next(iter(coverage_on(today, sector_id=obj.pk)), None)
         if row is None:
             return None
         values = {"status": CoverageStatus(row.status).label}

@@ -446,3 +446,16 @@ def test_a_backup_day_is_no_gap():
     away(alice, DAY, DAY + days(5), covering=bob)
 
     assert coverage_gaps(starting=DAY, days=14) == []
+
+
+@pytest.mark.django_db
+def test_coverage_of_one_sector_matches_the_whole_units():
+    today = datetime.date(2026, 3, 2)
+    sectors = [SectorFactory() for _ in range(3)]
+    for n, sector in enumerate(sectors[:2]):
+        officer = Officer.objects.create(badge_number=f"one-{n}", first_name="A", last_name=str(n))
+        Assignment.objects.create(officer=officer, sector=sector, starts_on=today)
+    whole = {row.sector.pk: (row.status, row.primary) for row in coverage_on(today)}
+    for sector in sectors:
+        [row] = coverage_on(today, sector_id=sector.pk)
+        assert (row.status, row.primary) == whole[sector.pk]
