@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from officers.views import officer_photo
+
 admin.site.site_header = _("Proximity — community policing")
 admin.site.site_title = _("Proximity")
 admin.site.index_title = _("Supervision")
@@ -20,7 +22,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are served by the app, which decides who may see each (officers' photos: officers.views).
+urlpatterns += [
+    path(f"{settings.MEDIA_URL.lstrip('/')}officers/photos/<path:name>", officer_photo, name="officer-photo")
+]

@@ -5,6 +5,9 @@ import datetime
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
+from .models import Officer
 from .selectors import GAP_STATUSES, CoverageStatus, coverage_gaps, coverage_on
 
 # The gaps list looks this many days ahead of the chosen day, the day itself included.
@@ -136,3 +140,22 @@ def coverage_board(request):
             "features_url": reverse("api:sector-features"),
         },
     )
+
+
+def officer_photo(request, name):
+    """Officer photos, in production as in development: a published officer's to everyone, the others' only
+    to staff who may see officers (their photos must not be reachable by guessing a file name)."""
+    path = f"officers/photos/{name}"
+    officer = Officer.objects.filter(Q(photo=path) | Q(photo_small=path) | Q(photo_medium=path)).first()
+    if officer is None:
+        raise Http404
+    public = officer.is_active and officer.is_published
+    if not public and not request.user.has_perm("officers.view_officer"):
+        raise Http404
+    try:
+        response = FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    # A new photo gets a new file name, so a published one may be cached a day; staff-only ones never.
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
+    return response

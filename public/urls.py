@@ -8,5 +8,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path(_("sectors/"), views.sectors, name="sectors"),
+    path(_("sectors/<str:code>/"), views.sector, name="sector"),
     path(_("team/"), views.team, name="team"),
+    path(_("team/<int:pk>/contact.vcf"), views.officer_vcard_download, name="officer-vcard"),
 ]

@@ -1,13 +1,16 @@
 from django.db.models import Prefetch, prefetch_related_objects
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from beats.models import Sector
 from officers.models import Assignment, Officer
+from officers.selectors import coverage_on
 
-from .lookup import INVALID, Lookup, lookup_address, lookup_point, lookup_query
+from .lookup import FOUND, INVALID, Lookup, lookup_address, lookup_point, lookup_query
+from .vcard import officer_vcard, vcard_filename
 
 
 def home(request):
@@ -30,7 +33,12 @@ def home(request):
     return render(
         request,
         "public/home.html",
-        {"lookup": lookup, "query": query[:200], "features_url": reverse("api:sector-features")},
+        {
+            "lookup": lookup,
+            "query": query[:200],
+            "features_url": reverse("api:sector-features"),
+            "lookup_url": reverse("public:home"),
+        },
         status=status,
     )
 
@@ -73,3 +81,38 @@ def team(request):
         .order_by("last_name", "first_name")
     )
     return render(request, "public/team.html", {"officers": officers})
+
+
+def sector(request, code):
+    """One sector: where it lies, and who its residents reach today and who else serves it."""
+    sector = get_object_or_404(Sector.objects.active().without_geometry(), code=code)
+    [coverage] = coverage_on(timezone.localdate(), sector_id=sector.pk)
+    officers = Lookup(FOUND, sector=sector, coverage=coverage).officers
+    prefetch_related_objects(officers, "languages")
+    return render(
+        request,
+        "public/sector.html",
+        {
+            "sector": sector,
+            "coverage": coverage,
+            "officers": officers,
+            "features_url": reverse("api:sector-features"),
+        },
+    )
+
+
+def officer_vcard_download(request, pk):
+    """A published officer's contact card, for the resident's phone; nobody else's."""
+    officer = get_object_or_404(Officer.objects.published(), pk=pk)
+    today = timezone.localdate()
+    sector_names = [
+        f"{assignment.sector.code} {assignment.sector.name}"
+        for assignment in Assignment.objects.on(today)
+        .filter(officer=officer, sector__is_active=True)
+        .select_related("sector")
+        .order_by("sector__code")
+    ]
+    card = officer_vcard(officer, sector_names=sector_names, role_label=officer.get_role_display())
+    response = HttpResponse(card, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{vcard_filename(officer)}"'
+    return response

@@ -14,7 +14,8 @@ window.ProximityMaps = (function () {
     return map;
   }
 
-  // `options` are L.geoJSON's (style, onEachFeature), plus afterDraw(layer) if the caller needs it.
+  // `options` are L.geoJSON's (style, onEachFeature), plus afterDraw(layer) if the caller needs it and
+  // boundsOf(layer) to zoom to part of the map (all of it by default).
   function drawSectors(container, map, options) {
     return fetch(container.dataset.featuresUrl, {
       headers: { Accept: "application/geo+json" },
@@ -28,7 +29,8 @@ window.ProximityMaps = (function () {
         var layer = L.geoJSON(collection, options).addTo(map);
         if (options.afterDraw) options.afterDraw(layer);
         // No zoom animation: when data-loaded is set, the map is drawn at its final scale.
-        if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [8, 8], animate: false });
+        var bounds = options.boundsOf ? options.boundsOf(layer) : layer.getBounds();
+        if (layer.getLayers().length) map.fitBounds(bounds, { padding: [8, 8], animate: false });
         container.dataset.loaded = String(layer.getLayers().length);
         return layer;
       })
