@@ -276,6 +276,27 @@ SECTOR_BOUNDARY_TOLERANCE_M = env.float("SECTOR_BOUNDARY_TOLERANCE_M", default=3
 # Overlaps and gaps between active sectors smaller than this (square metres) are drawing noise, not errors.
 SECTOR_TOPOLOGY_TOLERANCE_M2 = env.float("SECTOR_TOPOLOGY_TOLERANCE_M2", default=100.0)
 
+# --- Outside geocoder -----------------------------------------------------------------------------------
+# A Nominatim-compatible search asked when our own address index finds nothing (beats/addresses/geocoder.py).
+# Off unless GEOCODER_URL is set, e.g. https://nominatim.openstreetmap.org/search. The public instance allows
+# one request a second and requires a User-Agent naming the app: use a private instance in production.
+GEOCODER_URL = env("GEOCODER_URL", default="")
+if GEOCODER_URL and urlsplit(GEOCODER_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured("GEOCODER_URL must be an http:// or https:// address.")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=2.0)  # seconds
+GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", default="Proximity (community policing)")
+GEOCODER_COUNTRY_CODES = env("GEOCODER_COUNTRY_CODES", default="ca")
+# "lon1,lat1,lon2,lat2"; empty: the bounds of the active sectors.
+GEOCODER_VIEWBOX = env("GEOCODER_VIEWBOX", default="")
+_viewbox = GEOCODER_VIEWBOX.split(",") if GEOCODER_VIEWBOX.strip() else []
+try:
+    if _viewbox and (len(_viewbox) != 4 or not all(abs(float(value)) <= 180 for value in _viewbox)):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured("GEOCODER_VIEWBOX must be four numbers: lon1,lat1,lon2,lat2.") from None
+# Requests from one process are spaced this far apart (seconds); Nominatim's public instance asks for 1.
+GEOCODER_MIN_INTERVAL = env.float("GEOCODER_MIN_INTERVAL", default=1.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from beats.addresses.geocoder import geocoder_enabled, geocoder_search
 from beats.addresses.normalise import AddressQueryError
-from beats.addresses.search import CHOOSE, EXACT, address_search
+from beats.addresses.search import CHOOSE, EXACT, NONE, address_search
 from beats.index import get_sector_index
 from beats.models import CivicAddress, Sector
 from officers.selectors import SectorCoverage, coverage_on
@@ -39,10 +40,17 @@ class Lookup:
 
 
 def lookup_query(query: str) -> Lookup:
+    """Our own address index first; when it finds nothing, the outside geocoder if one is configured.
+
+    The geocoder's addresses are never saved: they come as `GeocodedAddress` (no pk), which the page's
+    choice list links by coordinates instead of by address id.
+    """
     try:
         result = address_search(query)
     except AddressQueryError as error:
         return Lookup(INVALID, error=str(error))
+    if result.kind == NONE and geocoder_enabled():
+        result = geocoder_search(query, parsed=result.query)
     if result.kind == EXACT:
         return lookup_point(result.matches[0].lon, result.matches[0].lat, address=result.matches[0])
     if result.kind == CHOOSE:
