@@ -55,6 +55,30 @@ def test_the_staff_territory_page_has_no_wcag_violation(
     assert violations(browser_page) == []
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_sector_page_has_no_wcag_violation(browser_page, live_server, sectors, migration_data, language):
+    from django.utils import timezone
+
+    from officers.models import Assignment, Officer
+
+    officer = Officer.objects.create(
+        badge_number="7", first_name="Amina", last_name="Haddad", work_phone="+14505550177", is_published=True
+    )
+    Assignment.objects.create(officer=officer, sector_id=sectors_pk("VL-01"), starts_on=timezone.localdate())
+    with translation.override(language):
+        path = reverse("public:sector", kwargs={"code": "VL-01"})
+    browser_page.goto(live_server.url + path)
+    browser_page.wait_for_selector("#sector-map[data-loaded='2']", state="attached")
+    assert "Amina Haddad" in browser_page.inner_text("main")
+    assert violations(browser_page) == []
+
+
+def sectors_pk(code):
+    from beats.models import Sector
+
+    return Sector.objects.get(code=code).pk
+
+
 def test_the_sector_list_is_reachable_by_keyboard_alone(browser_page, live_server, sectors):
     browser_page.goto(f"{live_server.url}/en/sectors/")
     browser_page.keyboard.press("Tab")
