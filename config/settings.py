@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "leaflet",
     "axes",
     "csp",
+    "corsheaders",
     "django_celery_beat",
     "beats",
     "officers",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so that its redirects carry the CORS headers too (/api/ only).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -296,6 +299,26 @@ except ValueError:
     raise ImproperlyConfigured("GEOCODER_VIEWBOX must be four numbers: lon1,lat1,lon2,lat2.") from None
 # Requests from one process are spaced this far apart (seconds); Nominatim's public instance asks for 1.
 GEOCODER_MIN_INTERVAL = env.float("GEOCODER_MIN_INTERVAL", default=1.0)
+
+# --- Public API -----------------------------------------------------------------------------------------
+# /api/v1/ (public/api.py). Other sites may read it from a browser only from the origins listed here
+# (comma-separated, e.g. https://ville.example); none by default. Reads only, no cookies.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = (
+    "ETag",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+)
+# Requests per client (its address, as for django-axes: see BEHIND_TLS_PROXY) per window: "120/m", "10/s",
+# "5000/h"; empty or "0/m" turns the limit off (benchmarks from one address). Counted in the cache: with the
+# cache down, nobody is limited.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
 
 LOGGING = {
     "version": 1,

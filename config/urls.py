@@ -12,7 +12,7 @@ admin.site.index_title = _("Supervision")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("beats.api_urls")),
+    path("api/v1/", include("public.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from .factories import SectorFactory, square
+from tests.beats.factories import SectorFactory, square
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,6 @@ def test_locate_finds_the_sector_of_a_point(client):
 def test_locate_says_outside_and_refuses_bad_input(client):
     SectorFactory(code="A", geometry=square(-73.50, 45.50))
     outside = client.get(reverse("api:sector-locate"), {"lon": "-70", "lat": "45"})
-    assert outside.status_code == 404 and outside.json()["sector"] is None
+    assert outside.status_code == 404 and outside.json()["error"]["code"] == "outside"
     assert client.get(reverse("api:sector-locate"), {"lon": "x", "lat": "45"}).status_code == 400
     assert client.get(reverse("api:sector-locate"), {"lon": "-73", "lat": "95"}).status_code == 400

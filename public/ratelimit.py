@@ -1,0 +1,125 @@
+"""A fixed-window request limit per client, counted in the Django cache.
+
+The window is a key per client and per period (`api-rate:<client>:<window start>`), created by `cache.add`
+and counted by `cache.incr`. When the cache is down, nothing is counted and nobody is refused: the limit
+protects the service, and refusing everyone because Redis is away would do the opposite.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import logging
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int
+    period: int  # seconds
+
+
+@dataclass(frozen=True)
+class RateLimitState:
+    limit: RateLimit
+    count: int
+    reset: int  # seconds until the window ends
+
+    @property
+    def allowed(self) -> bool:
+        return self.count <= self.limit.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit.limit - self.count)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+            "RateLimit-Policy": f"{self.limit.limit};w={self.limit.period}",
+        }
+
+
+@functools.lru_cache(maxsize=16)
+def parse_rate(text: str) -> RateLimit | None:
+    """ "120/m", "10/s", "1000/h", "5000/d", "600/5m"; "" or "0/m" turns the limit off (None)."""
+    if not text or not text.strip():
+        return None
+    match = _RATE.match(text)
+    if not match:
+        raise ImproperlyConfigured(
+            f"API_RATE_LIMIT must look like 120/m (requests per s, m, h or d), not {text!r}."
+        )
+    count, multiple, unit = int(match[1]), int(match[2] or 1), match[3]
+    if count == 0:
+        return None
+    return RateLimit(limit=count, period=multiple * _PERIODS[unit])
+
+
+def client_address(request) -> str:
+    """REMOTE_ADDR; behind our TLS proxy (settings.BEHIND_TLS_PROXY, as for django-axes), the address our
+    proxy wrote into X-Forwarded-For.
+
+    With AXES_PROXY_COUNT proxies of ours in front, that is the entry that many places from the right: the
+    first hop counted from us. Entries further left are whatever the client sent, and reading them would let
+    anyone pick a new identity per request.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    if not settings.BEHIND_TLS_PROXY:
+        return remote
+    proxies = max(1, settings.AXES_IPWARE_PROXY_COUNT)
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return remote
+
+
+def rate_limit_hit(request, *, scope: str = "api") -> RateLimitState | None:
+    """Count this request against its client's window; None when there is no limit or no cache."""
+    limit = parse_rate(settings.API_RATE_LIMIT)
+    if limit is None:
+        return None
+    now = time.time()
+    window = int(now // limit.period)
+    reset = max(1, math.ceil((window + 1) * limit.period - now))
+    key = f"ratelimit:{scope}:{client_address(request)}:{limit.period}:{window}"
+    try:
+        count = _count(key, timeout=limit.period + 1)
+    except Exception:
+        # Any cache failure means "no limit", never an error page.
+        logger.warning("rate limit skipped: the cache is unavailable")
+        return None
+    if not isinstance(count, int):
+        return None
+    return RateLimitState(limit=limit, count=count, reset=reset)
+
+
+def _count(key: str, *, timeout: int) -> int | None:
+    try:
+        # One round trip in the common case; the window is created by the first request in it.
+        return cache.incr(key)
+    except ValueError:
+        pass  # a new window
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)  # another request created the window first
+    except ValueError:
+        return None  # the key can be neither created nor counted: the cache is not working
