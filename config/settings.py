@@ -299,6 +299,8 @@ except ValueError:
     raise ImproperlyConfigured("GEOCODER_VIEWBOX must be four numbers: lon1,lat1,lon2,lat2.") from None
 # Requests from one process are spaced this far apart (seconds); Nominatim's public instance asks for 1.
 GEOCODER_MIN_INTERVAL = env.float("GEOCODER_MIN_INTERVAL", default=1.0)
+# Shown under an address the outside geocoder found (OpenStreetMap's licence asks for it).
+GEOCODER_ATTRIBUTION = env("GEOCODER_ATTRIBUTION", default="© OpenStreetMap contributors")
 
 # --- Public API -----------------------------------------------------------------------------------------
 # /api/v1/ (public/api.py). Other sites may read it from a browser only from the origins listed here

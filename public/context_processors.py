@@ -11,4 +11,5 @@ def service(request):
         ),
         "MAP_TILES_URL": settings.MAP_TILES_URL,
         "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
+        "GEOCODER_ATTRIBUTION": settings.GEOCODER_ATTRIBUTION,
     }

@@ -158,11 +158,12 @@ def test_several_results_are_offered_to_choose_and_linked_by_their_point(client,
     html = client.get(url, {"q": QUERY}).content.decode()
     assert 'href="?lon=-73.515000&amp;lat=45.535000#result"' in html  # not a French "-73,515"
     assert "?address=" not in html
+    assert "© OpenStreetMap contributors" in html  # the source's licence asks for its name
     picked = client.get(url, {"lon": "-73.505000", "lat": "45.535000"}).content.decode()
     assert "Collectivité nouvelle (VL-02)" in picked
 
 
-def test_our_own_index_answers_first_and_the_geocoder_is_not_asked(nominatim, territory):
+def test_our_own_index_answers_first_and_the_geocoder_is_not_asked(client, nominatim, territory):
     CivicAddress.objects.create(
         civic_number="150",
         street="rue Saint-Charles Ouest",
@@ -176,6 +177,9 @@ def test_our_own_index_answers_first_and_the_geocoder_is_not_asked(nominatim, te
     assert lookup.outcome == FOUND and lookup.sector == territory["centre"]
     assert lookup.address.pk is not None
     assert nominatim.requests == []
+    with translation.override("en"):
+        html = client.get(reverse("public:home"), {"q": QUERY}).content.decode()
+    assert "Julie Tremblay" in html and "outside service" not in html
 
 
 def test_a_slow_geocoder_is_given_up_quickly(settings, nominatim, territory, caplog):

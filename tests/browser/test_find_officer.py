@@ -19,7 +19,11 @@ def centre(migration_data):
     today = timezone.localdate()
     sector = SectorFactory(code="VL-01", name="Centre historique", geometry=square(-73.52, 45.53))
     julie = Officer.objects.create(
-        badge_number="1", first_name="Julie", last_name="Tremblay", work_phone="+14505550142", is_published=True
+        badge_number="1",
+        first_name="Julie",
+        last_name="Tremblay",
+        work_phone="+14505550142",
+        is_published=True,
     )
     marc = Officer.objects.create(
         badge_number="2", first_name="Marc", last_name="Gagnon", work_phone="+14505550199", is_published=True

@@ -47,7 +47,9 @@ def sector_team():
     return {"sector": sector, "julie": julie, "marc": marc, "hidden": hidden, "today": today}
 
 
-def test_a_sector_page_shows_its_published_team_and_nobody_else(client, sector_team, django_assert_max_num_queries):
+def test_a_sector_page_shows_its_published_team_and_nobody_else(
+    client, sector_team, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(6):
         response = client.get(url("public:sector", code="VL-03"))
     html = response.content.decode()
@@ -92,7 +94,9 @@ def jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_vcard_opens_in_a_contacts_parser_with_only_published_details(client, sector_team, settings, tmp_path):
+def test_a_vcard_opens_in_a_contacts_parser_with_only_published_details(
+    client, sector_team, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     julie = officer_save(officer=sector_team["julie"], photo=SimpleUploadedFile("j.jpg", jpeg()))
     response = client.get(url("public:officer-vcard", pk=julie.pk))
