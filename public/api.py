@@ -43,8 +43,8 @@ ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 MAX_QUERY_LENGTH = 200
 # Addresses never hold these; in a query they are someone testing for injection, not a resident.
 FORBIDDEN_IN_QUERY = set("<>{}[]`\\")
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$")
-_ADDRESS_ID = re.compile(r"^\d{1,12}$")
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$")
+_ADDRESS_ID = re.compile(r"^[0-9]{1,12}$")
 
 # How long browsers and shared caches may keep an answer (seconds).
 MAX_AGE_LOOKUP = 60
