@@ -116,12 +116,23 @@ def test_a_point_finds_its_sector(client, territory):
         {"lon": "abc", "lat": "45"},
         {"lon": "-73.5", "lat": "95"},
         {"lon": "nan", "lat": "45"},
+        {"lon": "1e400", "lat": "45"},  # infinity
+        {"q": "\ufffd\ufffd"},  # what non-UTF-8 bytes in the query string become
+        {"q": "\u202e" * 300},
     ],
 )
 def test_bad_input_gets_a_helpful_400_never_a_500(client, territory, params):
     response = get(client, **params)
     assert response.status_code == 400
     assert "Let us try again" in response.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["q=%FF%FE%FD", "q=%C3%28", "address=%FF", "address=99999999999999999999"])
+def test_undecodable_or_absurd_query_strings_never_fail(client, territory, raw):
+    response = client.get(f"/en/?{raw}")
+    html = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert 'id="address-query"' in html and ("Let us try again" in html or "Address not found" in html)
 
 
 def test_script_in_the_query_is_shown_as_text(client, territory):
