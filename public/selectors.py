@@ -70,7 +70,7 @@ def sector_public_answer(
 
 
 def published_officers_answer(*, day: datetime.date, base_url: str) -> list[dict]:
-    """Every published officer with the active sectors they serve on `day` (four queries cold, none warm)."""
+    """Every published officer with the active sectors they serve on `day` (three queries cold, none warm)."""
     key = f"public:officers:{day.isoformat()}:{get_language()}:{base_url}:c{coverage_version()}"
     answer = cache.get(key)
     if answer is None:
