@@ -8,6 +8,9 @@ Strategy, at most three queries, each filtered and limited by the database:
    nothing, the same without the street type and direction words (so "av Taschereau" finds the
    "boulevard Taschereau", "Saint-Charles Ouest" finds a file that has no direction).
 
+When nothing is found and no municipality came after a comma, the street's last words are tried as a
+municipality of the index ("150 Saint-Charles Ouest Longueuil"), one more query.
+
 A municipality after a comma and a postal code do not filter: they rank the rows that match them first,
 and when some rows match, only those are kept. When the municipality matches none of the rows found, they
 are all offered to choose from, never as an exact answer. Municipality names are compared with accents,
@@ -22,14 +25,22 @@ AddressQueryError (from parse_query) reaches the caller, whose str() is the mess
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Length
 
 from beats.models import CivicAddress
 
-from .normalise import DIRECTIONS, STREET_TYPES, AddressQueryError, ParsedQuery, parse_query, place_key
+from .normalise import (
+    DIRECTIONS,
+    STREET_TYPES,
+    AddressQueryError,
+    ParsedQuery,
+    parse_query,
+    place_key,
+    street_key,
+)
 
 __all__ = ["CHOOSE", "EXACT", "NONE", "AddressQueryError", "AddressSearchResult", "address_search"]
 
@@ -108,8 +119,37 @@ def _fetch(queryset, parsed: ParsedQuery, municipalities, limit: int) -> tuple[l
 def address_search(query: str, *, limit: int = 10) -> AddressSearchResult:
     """Find the address a resident typed; raises AddressQueryError when the text cannot be searched."""
     parsed = parse_query(query)
-    base = CivicAddress.objects.all()
     municipalities = _municipalities_like(parsed.municipality) if parsed.municipality else []
+    result = _search(parsed, municipalities, limit)
+    if result.kind == NONE and not parsed.municipality:
+        # "150 rue Saint-Charles Ouest Longueuil": the municipality typed without a comma, read as the
+        # street's last words. Tried only after a miss, so a street named like a town is found first.
+        trailing = _trailing_municipality(parsed.street)
+        if trailing is not None:
+            street, municipality = trailing
+            reparsed = replace(parsed, street=street, municipality=municipality)
+            result = _search(reparsed, [municipality], limit)
+    return result
+
+
+def _trailing_municipality(street: str) -> tuple[str, str] | None:
+    """(street, stored municipality) when the street's last words name a municipality of the index."""
+    words = street.split()
+    if len(words) < 2:
+        return None
+    stored = {
+        place_key(name): name
+        for name in CivicAddress.objects.order_by().values_list("municipality", flat=True).distinct()
+    }
+    for count in range(min(len(words) - 1, 5), 0, -1):
+        name = stored.get(place_key(" ".join(words[-count:])))
+        if name is not None:
+            return street_key(" ".join(words[:-count])), name
+    return None
+
+
+def _search(parsed: ParsedQuery, municipalities: list[str], limit: int) -> AddressSearchResult:
+    base = CivicAddress.objects.all()
     if parsed.number:
         base = base.filter(civic_number__in=number_variants(parsed.number))
 

@@ -236,6 +236,26 @@ def test_a_single_address_in_another_municipality_is_offered_not_decided(address
     assert (result.kind, result.matches) == (CHOOSE, [addresses["sabourin"]])
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("1234 boul taschereau Brossard", "taschereau_brossard"),
+        ("1234 taschereau longueuil", "taschereau_longueuil"),
+        ("88 montee sabourin st-bruno-de-montarville", "sabourin"),
+        ("12 rue Victoria Saint Lambert", "victoria_lambert"),
+    ],
+)
+def test_a_municipality_typed_without_a_comma_decides_too(addresses, query, expected):
+    result = address_search(query)
+    assert (result.kind, result.matches) == (EXACT, [addresses[expected]])
+
+
+def test_a_street_named_like_a_municipality_is_found_before_reading_it_as_one(addresses):
+    brossard_street = add("5", "boulevard de Brossard", "Longueuil", "J4W1A1")
+    result = address_search("5 boulevard de Brossard")
+    assert (result.kind, result.matches) == (EXACT, [brossard_street])
+
+
 def test_a_postal_code_breaks_a_tie_between_municipalities(addresses):
     result = address_search("1234 boul taschereau J4Z 1A1")
     assert (result.kind, result.matches) == (EXACT, [addresses["taschereau_brossard"]])
