@@ -74,6 +74,8 @@ def test_a_sector_page_says_who_covers_while_the_officer_is_away(client, sector_
     assert "Julie Tremblay is away until" in html
     assert "Marc Gagnon answers for the sector" in html
     assert html.index("Marc Gagnon</h3>") < html.index("Julie Tremblay</h3>")  # who answers comes first
+    julie_card = html[html.index("Julie Tremblay</h3>") :]
+    assert "Away until" in julie_card and "Away until" not in html[: html.index("Julie Tremblay</h3>")]
 
 
 @pytest.mark.parametrize("code", ["XX-99", "OLD-1"])
