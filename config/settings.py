@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "csp",
     "corsheaders",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
     "beats",
     "officers",
     "contacts",
@@ -65,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.StaffSessionLifetimeMiddleware",
+    # request.user.is_verified() from the session, then no staff page without it (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "config.middleware.DatabaseOutageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -184,6 +191,18 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Staff second factor --------------------------------------------------------------------------------
+# After the password, staff give a code from an authenticator app (TOTP, django-otp) or a one-time recovery
+# code; until then no admin or staff page opens (accounts/). On by default in production; off by default with
+# DJANGO_DEBUG so that `make demo` stays one command.
+STAFF_REQUIRE_TWO_FACTOR = env.bool("STAFF_REQUIRE_TWO_FACTOR", default=not DEBUG)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Proximity"
+# No administrator reads another person's secret key or recovery codes in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A wrong code is a failed login for django-axes, which keeps the POST data of failures: never the code.
+AXES_SENSITIVE_PARAMETERS = ["code"]
 
 # --- HTTP security --------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,6 +16,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # The second step of staff sign-in, before the admin's own URLs (accounts/).
+    path("admin/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path(_("staff/"), include("config.staff_urls")),
     path("", include("public.urls")),

@@ -13,7 +13,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 SEATTLE = SHARED_DATA / "seattle"
@@ -99,6 +103,62 @@ def make_staff(db):
         return user
 
     return make
+
+
+# --- Staff second factor (accounts/) ---------------------------------------------------------------------
+# The suite runs with STAFF_REQUIRE_TWO_FACTOR on, as production does. Staff sign in with a real TOTP device:
+# `client.force_login(staff)` also gives the user a confirmed device and marks the session verified, as the
+# code page does (django_otp.login stores the device's persistent id under DEVICE_ID_SESSION_KEY); browser
+# tests type the app's current code after the password (`enter_second_factor`).
+
+
+def totp_device_for(user) -> TOTPDevice:
+    """The user's confirmed authenticator app, added when there is none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the app shows now: django-otp's own TOTP over the device's key.
+
+    A code is accepted once; when this step's code was already used (two sign-ins within 30 s), the next
+    step's, which the device accepts too (one step of tolerance).
+    """
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    ahead = max(0, device.last_t + 1 - now)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead)
+    return f"{code:0{device.digits}d}"
+
+
+def verify_second_factor(client, user) -> TOTPDevice:
+    """Mark the test client's session as having given the second factor (after a force_login)."""
+    device = totp_device_for(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def enter_second_factor(page, user) -> None:
+    """In a browser, after the password: type the authenticator app's code on the code page."""
+    page.wait_for_selector("#two-factor-form")
+    page.fill("#id_code", totp_code(totp_device_for(user)))
+    page.click("#two-factor-form [type=submit]")
+
+
+class StaffClient(Client):
+    """force_login signs staff in with both factors; `second_factor=False` stops after the password."""
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        super().force_login(user, backend)
+        if second_factor and user.is_staff:
+            verify_second_factor(self, user)
+
+
+@pytest.fixture
+def client():
+    return StaffClient()
 
 
 @pytest.fixture

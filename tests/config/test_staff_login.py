@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, totp_code, totp_device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +18,16 @@ WRONG_PASSWORD = "not-the-password-at-all"
 
 
 def sign_in(client, username, password):
-    return client.post(
+    """The password step's response; when the password is right, the authenticator app's code follows."""
+    response = client.post(
         reverse("admin:login"),
         {"username": username, "password": password, "next": reverse("admin:index")},
         secure=True,
     )
+    if is_signed_in(client):
+        device = totp_device_for(get_user_model().objects.get(username=username))
+        client.post(reverse("two_factor:verify"), {"code": totp_code(device)}, secure=True)
+    return response
 
 
 def is_signed_in(client) -> bool:
