@@ -5,6 +5,7 @@ The suite runs against the real PostgreSQL and Redis named by DATABASE_URL and R
 """
 
 import importlib
+from base64 import b32decode
 from pathlib import Path
 
 import pytest
@@ -140,11 +141,22 @@ def verify_second_factor(client, user) -> TOTPDevice:
     return device
 
 
-def enter_second_factor(page, user) -> None:
-    """In a browser, after the password: type the authenticator app's code on the code page."""
+def enter_second_factor(page, user=None) -> None:
+    """In a browser, right after the password: the second step, as the person would do it.
+
+    On a first sign-in the enrolment page shows a key: the "app" is set up from it and its code confirms it,
+    then the recovery codes page is left. Otherwise the code of `user`'s device is typed.
+    """
     page.wait_for_selector("#two-factor-form")
-    page.fill("#id_code", totp_code(totp_device_for(user)))
-    page.click("#two-factor-form [type=submit]")
+    secret = page.locator(".two-factor-secret")
+    if secret.count():
+        key = b32decode(secret.inner_text().replace(" ", ""))
+        page.fill("#id_code", f"{totp(key):06d}")
+        page.click("#two-factor-form [type=submit]")
+        page.click("#two-factor-continue")
+    else:
+        page.fill("#id_code", totp_code(totp_device_for(user)))
+        page.click("#two-factor-form [type=submit]")
 
 
 class StaffClient(Client):

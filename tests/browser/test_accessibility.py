@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.beats.factories import SectorFactory, square
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -50,6 +50,7 @@ def test_the_staff_territory_page_has_no_wcag_violation(
     browser_page.fill("#id_username", "sergeant")
     browser_page.fill("#id_password", STAFF_PASSWORD)
     browser_page.click("input[type=submit]")
+    enter_second_factor(browser_page)
     browser_page.goto(live_server.url + territory)
     browser_page.wait_for_selector("#sector-map[data-loaded]", state="attached")
     assert violations(browser_page) == []

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from officers.models import Absence, Assignment, Officer
 from tests.beats.factories import SectorFactory, square
 from tests.browser.test_accessibility import violations
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -49,6 +49,7 @@ def open_board(page, live_server, settings, language="en"):
     page.fill("#id_username", "sergeant")
     page.fill("#id_password", STAFF_PASSWORD)
     page.click("input[type=submit]")
+    enter_second_factor(page)
     page.wait_for_url("**/admin/")
     page.goto(live_server.url + board)
     page.wait_for_selector("#coverage-map[data-loaded]", state="attached", timeout=10_000)

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from beats.models import Sector
 from tests.beats.factories import SectorFactory, square
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -36,6 +36,7 @@ def test_a_supervisor_draws_a_sector_in_the_admin(browser_page, live_server, set
     page.fill("#id_username", "sergeant")
     page.fill("#id_password", STAFF_PASSWORD)
     page.click("input[type=submit]")
+    enter_second_factor(page)
     page.goto(f"{live_server.url}/en/admin/beats/sector/add/")
     page.fill("#id_code", "DRAWN")
     page.fill("#id_name", "Drawn on the map")

@@ -11,7 +11,7 @@ from PIL import Image
 
 from officers.models import Absence, Assignment, CoverageChange, Officer
 from tests.beats.factories import SectorFactory, square
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -30,6 +30,7 @@ def supervisor_page(browser_page, live_server, settings, migration_data):
     page.fill("#id_username", "sergeant")
     page.fill("#id_password", STAFF_PASSWORD)
     page.click("input[type=submit]")
+    enter_second_factor(page)
     page.wait_for_url("**/en/admin/")
     return page
 
