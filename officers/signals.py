@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from beats.models import Sector
+
 from .models import Absence, Assignment, CoverageChange, Language, Officer
 
 COVERAGE_VERSION_KEY = "officers:coverage-version"
@@ -39,7 +41,9 @@ def _changed(**kwargs) -> None:
     transaction.on_commit(coverage_version_bump)
 
 
-for _model in (Officer, Assignment, Absence, CoverageChange, Language):
+# Sectors too: their names and boundaries are in the answers, and the API keeps its point → sector index
+# while this version holds.
+for _model in (Officer, Assignment, Absence, CoverageChange, Language, Sector):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"coverage_version_{_model.__name__}_saved")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"coverage_version_{_model.__name__}_deleted")
 

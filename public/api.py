@@ -32,6 +32,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from beats.index import BOUNDARY, INSIDE, NEARBY, get_sector_index
 from beats.models import Sector
 from beats.selectors import sector_map_features, sector_map_version
+from officers.signals import coverage_version
 
 from .lookup import CHOOSE_ADDRESS, FOUND, INVALID, NOT_FOUND, OUTSIDE, lookup_address, lookup_query
 from .openapi import openapi_document
@@ -171,14 +172,7 @@ def lookup(request):
     base_url = request.build_absolute_uri("/")
     if given[0] == "lon":
         lon, lat = _coordinate(query, "lon", 180), _coordinate(query, "lat", 90)
-        index = get_sector_index()
-        match = index.locate(lon, lat)
-        answer = None
-        if match is not None:
-            answer = sector_public_answer(
-                sector_id=match.sector_id, day=today, base_url=base_url, map_version=index.version
-            )
-        return _lookup_body(FOUND if answer else OUTSIDE, answer=answer)
+        return _point_answer(lon, lat, day=today, base_url=base_url)
 
     if given[0] == "q":
         result = lookup_query(_query_text(query["q"]))
@@ -197,6 +191,35 @@ def lookup(request):
         address=result.address,
         choices=result.choices,
     )
+
+
+# This process's index and serialised answers, valid while the coverage version (which also moves with every
+# sector edit, officers/signals.py) stays the same: a warm lookup by point then costs one cache read and no
+# query. Bounded: a few thousand sectors × days × languages × hosts at most.
+_point_state: dict = {}
+MAX_LOCAL_ANSWERS = 2000
+
+
+def _point_answer(lon: float, lat: float, *, day, base_url: str) -> Prepared:
+    version = coverage_version()
+    state = _point_state.get("current")
+    if state is None or state[0] != version:
+        state = (version, get_sector_index(), {})
+        _point_state["current"] = state
+    _version, index, bodies = state
+    match = index.locate(lon, lat)
+    key = (match.sector_id if match else None, day, translation.get_language(), base_url)
+    prepared = bodies.get(key)
+    if prepared is None:
+        answer = None
+        if match is not None:
+            answer = sector_public_answer(
+                sector_id=match.sector_id, day=day, base_url=base_url, map_version=index.version
+            )
+        prepared = _prepare(_lookup_body(FOUND if answer else OUTSIDE, answer=answer))
+        if len(bodies) < MAX_LOCAL_ANSWERS:
+            bodies[key] = prepared
+    return prepared
 
 
 @endpoint(params=("include_inactive",), max_age=MAX_AGE_MAP, content_type="application/geo+json")
