@@ -49,3 +49,17 @@ class TolerantRedisCache(RedisCache):
 
     def delete_many(self, keys, version=None):
         return self._tolerate("delete_many", None, super().delete_many, keys, version)
+
+    def incr_window(self, key, timeout: int, version=None) -> int | None:
+        """Count one more hit in a window that expires `timeout` seconds after its first hit: one round trip
+        (a pipelined SET NX EX and INCR), where Django's incr() takes two and cannot create the key.
+        None when Redis is unreachable."""
+        key = self.make_and_validate_key(key, version=version)
+
+        def count():
+            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+            pipeline.set(key, 0, ex=timeout, nx=True)
+            pipeline.incr(key)
+            return pipeline.execute()[1]
+
+        return self._tolerate("incr_window", None, count)

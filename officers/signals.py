@@ -5,6 +5,7 @@ fixtures) is seen by the next request: nothing waits for a timeout. A token rath
 token evicted from the cache can never come back to a value that old cached answers still carry.
 """
 
+import time
 import uuid
 
 from django.core.cache import cache
@@ -19,8 +20,24 @@ from .models import Absence, Assignment, CoverageChange, Language, Officer
 COVERAGE_VERSION_KEY = "officers:coverage-version"
 
 
-def coverage_version() -> str:
-    """The current token (one cache read); a new one when the cache lost it or is down."""
+# This process's last reading of the token: (token, monotonic time read).
+_last_read: list = [None, 0.0]
+
+
+def coverage_version(*, max_age: float = 0.0) -> str:
+    """The current token (one cache read); a new one when the cache lost it or is down.
+
+    With max_age, a reading this process made less than max_age seconds ago is reused without asking the
+    cache: another process's edit is then seen up to max_age seconds late (this process's own, at once).
+    """
+    if max_age and _last_read[0] is not None and time.monotonic() - _last_read[1] < max_age:
+        return _last_read[0]
+    version = _read_version()
+    _last_read[:] = [version, time.monotonic()]
+    return version
+
+
+def _read_version() -> str:
     version = cache.get(COVERAGE_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -31,6 +48,7 @@ def coverage_version() -> str:
 
 
 def coverage_version_bump() -> None:
+    _last_read[:] = [None, 0.0]
     cache.set(COVERAGE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 

@@ -5,8 +5,8 @@ from ?lang= or Accept-Language (the language cookie is ignored: shared caches va
 strict parameters (an unknown, repeated or malformed one is a 400 that names it, never a 500); JSON errors
 `{"error": {"code", "message", "field"}}`; a strong ETag with 304 answers, and Cache-Control.
 
-The warm lookup by point costs one query (the sector map version, read by the point → sector index); the
-answer itself comes from the cache (public/selectors.py).
+The warm lookup by point costs no query and, beside the rate limit's one round trip to Redis, at most one
+cache read a second: the answers are held per process while the coverage version holds (see _point_answer).
 """
 
 from __future__ import annotations
@@ -194,14 +194,18 @@ def lookup(request):
 
 
 # This process's index and serialised answers, valid while the coverage version (which also moves with every
-# sector edit, officers/signals.py) stays the same: a warm lookup by point then costs one cache read and no
-# query. Bounded: a few thousand sectors × days × languages × hosts at most.
+# sector edit, officers/signals.py) stays the same: a warm lookup by point then costs no query, and reads the
+# version from the cache at most once a second. So an edit made in another process reaches this one's
+# answers within a second (this process's own edits at once) — well inside the minute for which the answer
+# itself may be kept by browsers and shared caches (MAX_AGE_LOOKUP). Bounded: a few thousand sectors × days
+# × languages × hosts at most.
 _point_state: dict = {}
 MAX_LOCAL_ANSWERS = 2000
+COVERAGE_RECHECK_SECONDS = 1.0
 
 
 def _point_answer(lon: float, lat: float, *, day, base_url: str) -> Prepared:
-    version = coverage_version()
+    version = coverage_version(max_age=COVERAGE_RECHECK_SECONDS)
     state = _point_state.get("current")
     if state is None or state[0] != version:
         state = (version, get_sector_index(), {})

@@ -1,7 +1,8 @@
 """A fixed-window request limit per client, counted in the Django cache.
 
-The window is a key per client and per period (`api-rate:<client>:<window start>`), created by `cache.add`
-and counted by `cache.incr`. When the cache is down, nothing is counted and nobody is refused: the limit
+The window is a key per client and per period (`ratelimit:<scope>:<client>:<period>:<window>`), created and
+counted in one round trip on Redis (`TolerantRedisCache.incr_window`), by `cache.add` and `cache.incr`
+elsewhere (the embedded demo's local memory). When the cache is down, nothing is counted and nobody is refused: the limit
 protects the service, and refusing everyone because Redis is away would do the opposite.
 """
 
@@ -112,8 +113,9 @@ def rate_limit_hit(request, *, scope: str = "api") -> RateLimitState | None:
 
 
 def _count(key: str, *, timeout: int) -> int | None:
+    if hasattr(cache, "incr_window"):
+        return cache.incr_window(key, timeout)  # Redis (config/cache.py): one round trip
     try:
-        # One round trip in the common case; the window is created by the first request in it.
         return cache.incr(key)
     except ValueError:
         pass  # a new window

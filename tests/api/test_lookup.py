@@ -1,6 +1,7 @@
 """/api/v1/lookup answers what the home page answers: the sector and who residents reach today."""
 
 import datetime
+import time
 
 import pytest
 from django.urls import reverse
@@ -164,6 +165,26 @@ def test_a_redrawn_map_is_seen_by_the_next_request(client, territory):
     territory["brossard"].is_active = False
     territory["brossard"].save()
     assert lookup(client, **BROSSARD_POINT).json()["outcome"] == "outside"
+
+
+def test_another_process_edit_reaches_this_process_within_the_recheck_interval(
+    client, territory, monkeypatch
+):
+    from django.core.cache import cache
+
+    from officers.models import Officer
+    from officers.signals import COVERAGE_VERSION_KEY
+    from public import api
+
+    monkeypatch.setattr(api, "COVERAGE_RECHECK_SECONDS", 1.0)
+    assert lookup(client, **CENTRE_POINT).json()["officers"][0]["name"] == "Julie Tremblay"
+    # What another process's edit leaves here: the data changed and the token moved, and none of this
+    # process's signals ran (update() sends none).
+    Officer.objects.filter(pk=territory["julie"].pk).update(first_name="Juliette")
+    cache.set(COVERAGE_VERSION_KEY, "moved-by-another-process", timeout=None)
+    assert lookup(client, **CENTRE_POINT).json()["officers"][0]["name"] == "Julie Tremblay"  # held a moment
+    time.sleep(1.05)
+    assert lookup(client, **CENTRE_POINT).json()["officers"][0]["name"] == "Juliette Tremblay"
 
 
 def test_a_warm_lookup_by_point_takes_no_query(client, territory, django_assert_num_queries):

@@ -32,3 +32,15 @@ def test_public_pages_and_the_sector_layer_answer_with_redis_down(client, redis_
     assert response.status_code == 200
     assert [f["id"] for f in response.json()["features"]] == ["A"]
     assert client.get(reverse("public:sectors")).status_code == 200
+
+
+def test_a_counting_window_counts_and_expires_on_its_own():
+    assert [cache.incr_window("window", 5) for _ in range(3)] == [1, 2, 3]
+    assert cache.get("window") == 3  # readable through the cache as any integer
+    ttl = cache._cache.get_client().ttl(cache.make_key("window"))
+    assert 0 < ttl <= 5  # set by the first hit, not pushed back by the next ones
+    assert cache.incr_window("another", 5) == 1
+
+
+def test_a_counting_window_with_redis_down_counts_nothing_and_raises_nothing(redis_down):
+    assert caches["default"].incr_window("window", 5) is None
