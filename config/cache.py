@@ -7,7 +7,7 @@ writes are dropped, and a warning is logged (without keys or values, which may b
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -15,7 +15,28 @@ logger = logging.getLogger(__name__)
 _OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, but one redis-py client per connection pool instead of a new one for every
+    cache operation: building it costs more CPU than the command itself (about 70 of 100 µs for a get here).
+    redis-py clients are thread-safe; the pools are Django's own, kept for the life of the process."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
     def _tolerate(self, operation: str, fallback, call, *args, **kwargs):
         try:
             return call(*args, **kwargs)
@@ -51,15 +72,19 @@ class TolerantRedisCache(RedisCache):
         return self._tolerate("delete_many", None, super().delete_many, keys, version)
 
     def incr_window(self, key, timeout: int, version=None) -> int | None:
-        """Count one more hit in a window that expires `timeout` seconds after its first hit: one round trip
-        (a pipelined SET NX EX and INCR), where Django's incr() takes two and cannot create the key.
-        None when Redis is unreachable."""
+        """Count one more hit in a window that expires `timeout` seconds after its first hit: one INCR (the
+        first hit of a window adds an EXPIRE), where Django's incr() takes two commands and cannot create the
+        key. None when Redis is unreachable."""
         key = self.make_and_validate_key(key, version=version)
 
         def count():
-            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
-            pipeline.set(key, 0, ex=timeout, nx=True)
-            pipeline.incr(key)
-            return pipeline.execute()[1]
+            client = self._cache.get_client(key, write=True)
+            hits = client.incr(key)
+            if hits == 1:
+                client.expire(key, timeout)
+            elif hits % 64 == 0 and client.ttl(key) == -1:
+                # A process that died between INCR and EXPIRE left a window without end: end it now.
+                client.expire(key, timeout)
+            return hits
 
         return self._tolerate("incr_window", None, count)

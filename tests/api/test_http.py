@@ -1,6 +1,9 @@
 """Caching, CORS and the rate limit of the public API."""
 
+import time
+
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.test import RequestFactory
 from django.urls import reverse
@@ -68,7 +71,15 @@ def test_cors_is_off_by_default_and_never_on_the_site(client, territory, setting
     assert "Access-Control-Allow-Origin" not in page
 
 
-def test_over_the_limit_a_client_gets_429_with_retry_after(client, territory, settings):
+@pytest.fixture
+def mid_window():
+    """Requests made in the middle of a one-minute window, so that none of them starts the next window."""
+    now = time.time()
+    with time_machine.travel(now - now % 60 + 20, tick=False):
+        yield
+
+
+def test_over_the_limit_a_client_gets_429_with_retry_after(client, territory, settings, mid_window):
     settings.API_RATE_LIMIT = "3/m"
     statuses = [client.get(reverse("api:lookup"), CENTRE_POINT) for _ in range(4)]
     assert [response.status_code for response in statuses] == [200, 200, 200, 429]
@@ -93,7 +104,9 @@ def test_behind_the_proxy_the_client_is_the_address_our_proxy_saw(settings):
     assert client_address(garbage) == "10.0.0.1"
 
 
-def test_behind_the_proxy_spoofed_forwarded_for_does_not_escape_the_limit(client, territory, settings):
+def test_behind_the_proxy_spoofed_forwarded_for_does_not_escape_the_limit(
+    client, territory, settings, mid_window
+):
     settings.API_RATE_LIMIT = "2/m"
     settings.BEHIND_TLS_PROXY, settings.AXES_IPWARE_PROXY_COUNT = True, 1
     statuses = [
