@@ -88,6 +88,16 @@ class SectorIndex:
     # --- lookups ------------------------------------------------------------------------------------------
 
     def locate(self, lon: float, lat: float) -> SectorMatch | None:
+        # Most points fall in a grid cell inside one sector: answered in plain Python, without building
+        # arrays (a resident's lookup is one point). The arithmetic is locate_many's, to the bit.
+        if self.sectors and math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90:
+            ix = math.floor((lon - self._x0) / self._dx)
+            iy = math.floor((lat - self._y0) / self._dy)
+            if 0 <= ix < self._nx and 0 <= iy < self._ny:
+                position = int(self._cell_state[iy * self._nx + ix])
+                if position >= 0:
+                    sector = self.sectors[position]
+                    return SectorMatch(sector.id, sector.code, INSIDE)
         placement = self.locate_many(np.array([lon], dtype=float), np.array([lat], dtype=float))
         sector_id = int(placement.sector_ids[0])
         if not sector_id:

@@ -71,19 +71,19 @@ class TolerantRedisCache(RedisCache):
     def delete_many(self, keys, version=None):
         return self._tolerate("delete_many", None, super().delete_many, keys, version)
 
-    def incr_window(self, key, timeout: int, version=None) -> int | None:
-        """Count one more hit in a window that expires `timeout` seconds after its first hit: one INCR (the
-        first hit of a window adds an EXPIRE), where Django's incr() takes two commands and cannot create the
+    def incr_window(self, key, timeout: int, delta: int = 1, version=None) -> int | None:
+        """Add `delta` hits to a window that expires `timeout` seconds after its first hit: one INCRBY (the
+        first hits of a window add an EXPIRE), where Django's incr() takes two commands and cannot create the
         key. None when Redis is unreachable."""
         key = self.make_and_validate_key(key, version=version)
 
         def count():
             client = self._cache.get_client(key, write=True)
-            hits = client.incr(key)
-            if hits == 1:
+            hits = client.incrby(key, delta)
+            if hits == delta:
                 client.expire(key, timeout)
-            elif hits % 64 == 0 and client.ttl(key) == -1:
-                # A process that died between INCR and EXPIRE left a window without end: end it now.
+            elif hits % 64 < delta and client.ttl(key) == -1:
+                # A process that died between INCRBY and EXPIRE left a window without end: end it now.
                 client.expire(key, timeout)
             return hits
 

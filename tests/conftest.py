@@ -20,6 +20,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from public.ratelimit import forget_local_counts
+
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 SEATTLE = SHARED_DATA / "seattle"
 SEATTLE_BEATS = SEATTLE / "Seattle_Police_Beats_2018-Present.geojson"
@@ -51,8 +53,10 @@ def seattle_beats_path() -> Path:
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # The cache is a real Redis shared across tests: start every test from an empty one.
+    # The cache is a real Redis shared across tests: start every test from an empty one, and forget what this
+    # process counted for the API's rate limit (it mirrors counters that live in the cache).
     cache.clear()
+    forget_local_counts()
     yield
 
 

@@ -148,6 +148,23 @@ def test_it_agrees_with_a_brute_force_point_in_polygon_away_from_boundaries():
     assert 0 < np.count_nonzero(got) < got.size
 
 
+CODES = {1: "A", 2: "B", 3: "C", 4: "D"}
+
+
+def test_a_single_lookup_answers_as_the_bulk_path_does_everywhere(quad):
+    rng = np.random.default_rng(11)
+    # Grid-line points (many boundary cases), random ones, and some off the grid or off the Earth.
+    lons = np.concatenate([np.round(rng.uniform(-73.502, -73.478, 3000), 3), rng.uniform(-73.6, -73.4, 3000)])
+    lats = np.concatenate([np.round(rng.uniform(45.498, 45.522, 3000), 3), rng.uniform(45.4, 45.6, 3000)])
+    lons, lats = np.append(lons, [np.nan, 200.0, -73.49]), np.append(lats, [45.5, 45.5, np.inf])
+    bulk = quad.locate_many(lons, lats)
+    for lon, lat, sector_id, rule in zip(lons, lats, bulk.sector_ids, bulk.rules, strict=True):
+        match = quad.locate(float(lon), float(lat))
+        single = (match.sector_id, match.code, match.rule) if match else None
+        expected = (int(sector_id), CODES[int(sector_id)], int(rule)) if sector_id else None
+        assert single == expected, (lon, lat)
+
+
 def test_a_single_lookup_returns_the_match(quad):
     match = quad.locate(-73.485, 45.515)
     assert (match.code, match.sector_id, match.rule) == ("D", 4, INSIDE)
