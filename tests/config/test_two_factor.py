@@ -173,21 +173,29 @@ def test_a_recovery_code_works_once(client, enrolled):
         assert admin_index_status(client) == 302
 
 
-@pytest.mark.parametrize("page", STAFF_PAGES)
-def test_a_password_only_session_reaches_no_staff_page(client, enrolled, page):
+# Not "page": that name is pytest-playwright's fixture, and would make these browser tests.
+@pytest.mark.parametrize("url_name", STAFF_PAGES)
+def test_a_password_only_session_reaches_no_staff_page(client, enrolled, url_name):
     client.force_login(enrolled, second_factor=False)
 
-    response = client.get(reverse(page), secure=True)
+    response = client.get(reverse(url_name), secure=True)
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor:verify"))
 
 
-@pytest.mark.parametrize("page", STAFF_PAGES)
-def test_a_verified_session_reaches_the_staff_pages(client, enrolled, page):
+@pytest.mark.parametrize("url_name", STAFF_PAGES)
+def test_a_verified_session_reaches_the_staff_pages(client, enrolled, url_name):
     client.force_login(enrolled)
 
-    assert client.get(reverse(page), secure=True).status_code == 200
+    assert client.get(reverse(url_name), secure=True).status_code == 200
+
+
+def test_elsewhere_a_password_only_session_counts_as_signed_out(client, make_staff):
+    staff_only = reverse("api:sector-features") + "?include_inactive=1"
+    client.force_login(make_staff("sergeant", "beats.view_sector"), second_factor=False)
+
+    assert client.get(staff_only).status_code == 403
 
 
 def test_a_password_alone_cannot_replace_an_enrolled_app(client, enrolled):
