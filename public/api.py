@@ -204,13 +204,18 @@ MAX_LOCAL_ANSWERS = 2000
 COVERAGE_RECHECK_SECONDS = 1.0
 
 
-def _point_answer(lon: float, lat: float, *, day, base_url: str) -> Prepared:
+def _current_point_state():
+    """(version, sector index, this process's prepared bodies) for the current coverage version."""
     version = coverage_version(max_age=COVERAGE_RECHECK_SECONDS)
     state = _point_state.get("current")
     if state is None or state[0] != version:
         state = (version, get_sector_index(), {})
         _point_state["current"] = state
-    _version, index, bodies = state
+    return state
+
+
+def _point_answer(lon: float, lat: float, *, day, base_url: str) -> Prepared:
+    _version, index, bodies = _current_point_state()
     match = index.locate(lon, lat)
     key = (match.sector_id if match else None, day, translation.get_language(), base_url)
     prepared = bodies.get(key)
@@ -293,19 +298,28 @@ RULE_NAMES = {INSIDE: "inside", BOUNDARY: "boundary", NEARBY: "nearby"}
 def locate(request):
     """The sector of a point, nothing more (kept for partners who used it before /lookup)."""
     lon, lat = _coordinate(request.GET, "lon", 180), _coordinate(request.GET, "lat", 90)
-    match = get_sector_index().locate(lon, lat)
+    _version, index, bodies = _current_point_state()
+    match = index.locate(lon, lat)
     if match is None:
         raise ApiError("outside", _("This point is outside our territory."), status=404)
-    sector = Sector.objects.only("code", "name", "municipality", "borough").get(pk=match.sector_id)
-    return {
-        "sector": {
-            "code": sector.code,
-            "name": sector.name,
-            "municipality": sector.municipality,
-            "borough": sector.borough,
-        },
-        "rule": RULE_NAMES[match.rule],
-    }
+    key = ("locate", match.sector_id, match.rule)
+    prepared = bodies.get(key)
+    if prepared is None:
+        sector = Sector.objects.only("code", "name", "municipality", "borough").get(pk=match.sector_id)
+        prepared = _prepare(
+            {
+                "sector": {
+                    "code": sector.code,
+                    "name": sector.name,
+                    "municipality": sector.municipality,
+                    "borough": sector.borough,
+                },
+                "rule": RULE_NAMES[match.rule],
+            }
+        )
+        if len(bodies) < MAX_LOCAL_ANSWERS:
+            bodies[key] = prepared
+    return prepared
 
 
 def not_found(request, path: str = ""):

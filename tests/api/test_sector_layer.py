@@ -39,3 +39,16 @@ def test_locate_says_outside_and_refuses_bad_input(client):
     assert outside.status_code == 404 and outside.json()["error"]["code"] == "outside"
     assert client.get(reverse("api:sector-locate"), {"lon": "x", "lat": "45"}).status_code == 400
     assert client.get(reverse("api:sector-locate"), {"lon": "-73", "lat": "95"}).status_code == 400
+
+
+def test_a_warm_locate_takes_no_query_and_a_renamed_sector_shows_at_once(client, django_assert_num_queries):
+    sector = SectorFactory(code="VL-01", name="Centre", geometry=square(-73.52, 45.53))
+    url = reverse("api:sector-locate")
+    client.get(url, {"lon": "-73.515", "lat": "45.535"})
+    with django_assert_num_queries(0):
+        assert client.get(url, {"lon": "-73.515", "lat": "45.535"}).json()["sector"]["name"] == "Centre"
+    sector.name = "Centre historique"
+    sector.save()
+    assert (
+        client.get(url, {"lon": "-73.515", "lat": "45.535"}).json()["sector"]["name"] == "Centre historique"
+    )
