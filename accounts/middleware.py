@@ -27,8 +27,8 @@ class StaffSecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not settings.STAFF_REQUIRE_TWO_FACTOR:
-            return None
+        if not settings.STAFF_REQUIRE_TWO_FACTOR or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # without a session nobody is signed in (and request.user stays unread: no Vary)
         user = request.user
         if not (user.is_authenticated and user.is_staff) or user.is_verified():
             return None

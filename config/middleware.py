@@ -22,17 +22,33 @@ class StaffSessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session yet: nobody to sign out. Not reading request.user keeps the session unread, so that
+            # public answers (the API's above all) do not vary on Cookie and stay cacheable.
+            response = self.get_response(request)
+            self._stamp_new_login(request)
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             started = request.session.get(_LOGIN_AT)
             if started is not None and time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
         response = self.get_response(request)
-        # Stamped after the view, so that the login request itself starts the clock.
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and _LOGIN_AT not in request.session:
-            request.session[_LOGIN_AT] = time.time()
+        self._stamp_new_login(request)
         return response
+
+    @staticmethod
+    def _stamp_new_login(request):
+        # After the view, so that the login request itself starts the clock. A request without a session
+        # cookie has a signed-in user only if its view just signed them in (which modifies the session).
+        session = getattr(request, "session", None)
+        if session is None:
+            return
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES and not session.modified:
+            return
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and _LOGIN_AT not in session:
+            session[_LOGIN_AT] = time.time()
 
 
 class DatabaseOutageMiddleware:

@@ -133,3 +133,11 @@ def test_an_empty_limit_turns_it_off(client, territory, settings):
     settings.API_RATE_LIMIT = ""
     response = client.get(reverse("api:index"))
     assert response.status_code == 200 and "RateLimit-Limit" not in response
+
+
+def test_public_answers_do_not_vary_on_cookie(client, territory):
+    # A shared cache keeps one copy per language, not one per visitor.
+    for url, params in ((reverse("api:lookup"), CENTRE_POINT), (reverse("api:index"), {})):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        assert "Cookie" not in response.get("Vary", ""), response["Vary"]
