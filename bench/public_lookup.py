@@ -67,7 +67,8 @@ TARGET_P99_MS = 50.0
 # Workers for 2 cores, chosen by measurement (bench/README.md): gthread keeps connections alive, sync closes
 # every connection after one response.
 DEFAULT_WORKER_CLASS = "gthread"
-DEFAULT_WORKERS = 2
+DEFAULT_INSTANCES = 2  # one server of one worker per core, the port shared (see start_gunicorn)
+DEFAULT_WORKERS = 1
 DEFAULT_THREADS = 4
 
 
@@ -162,12 +163,31 @@ def start_gunicorn(port: int, options, log_path: str) -> subprocess.Popen:
         f"--workers={options.workers}",
         f"--threads={options.threads}",
         "--keep-alive=5",
+        # Several servers on one port: the kernel spreads the connections over their sockets, so that one
+        # worker cannot end up holding most keep-alive connections while the other idles (seen here with
+        # one server of 2 workers: the same endpoint ran at 1,100 or 2,600 req/s from one round to the next).
+        "--reuse-port",
         "--backlog=2048",
         "--log-level=warning",
         f"--error-logfile={log_path}",
         f"--chdir={ROOT}",
     ]
     return subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+class Servers(list):
+    """The gunicorn servers sharing the port (see --instances)."""
+
+    def poll(self):
+        return next((server.poll() for server in self if server.poll() is not None), None)
+
+    @property
+    def returncode(self):
+        return self.poll()
+
+
+def start_servers(port: int, options, log_path: str) -> Servers:
+    return Servers(start_gunicorn(port, options, log_path) for _ in range(options.instances))
 
 
 def wait_until_served(server: subprocess.Popen, port: int, log_path: str) -> None:
@@ -184,6 +204,16 @@ def wait_until_served(server: subprocess.Popen, port: int, log_path: str) -> Non
                 return
         time.sleep(0.2)
     sys.exit("gunicorn did not answer within 60 s")
+
+
+def stop_servers(servers: Servers) -> None:
+    for server in servers:
+        stop_gunicorn(server)
+
+
+def servers_cpu_seconds(servers: Servers) -> float | None:
+    seconds = [server_cpu_seconds(server) for server in servers]
+    return None if None in seconds else sum(seconds)
 
 
 def stop_gunicorn(server: subprocess.Popen) -> None:
@@ -457,7 +487,10 @@ def main() -> None:
     parser.add_argument("--client", choices=["wrk", "asyncio"], default="wrk")
     parser.add_argument("--client-threads", type=int, default=1, help="wrk's threads (default %(default)s)")
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default=DEFAULT_WORKER_CLASS)
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument(
+        "--instances", type=int, default=DEFAULT_INSTANCES, help="gunicorn servers on the port (SO_REUSEPORT)"
+    )
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="workers per server")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -497,7 +530,7 @@ def main() -> None:
                 out.write("\n".join(paths) + "\n")
         port = free_port()
         log_path = os.path.join(folder, "gunicorn.log")
-        server = start_gunicorn(port, options, log_path)
+        server = start_servers(port, options, log_path)
         try:
             wait_until_served(server, port, log_path)
             check_answers(port, endpoints)
@@ -505,7 +538,8 @@ def main() -> None:
                 f"wrk {options.client_threads} thread(s)" if options.client == "wrk" else "asyncio client"
             )
             print(
-                f"gunicorn {options.worker_class} {options.workers} workers × {options.threads} threads on "
+                f"{options.instances} gunicorn server(s) × {options.workers} {options.worker_class} worker(s) × "
+                f"{options.threads} threads on "
                 f"127.0.0.1:{port}, {os.cpu_count()} CPUs; {client}, {CONNECTIONS} keep-alive connections, "
                 f"{options.warmup:g} s warm-up + {options.seconds:g} s per endpoint, {options.rounds} rounds, "
                 f"{len(endpoints[1][1])} distinct points; {time.strftime('%Y-%m-%d %H:%M')}"
@@ -515,9 +549,9 @@ def main() -> None:
                 for label, _paths in endpoints:
                     if options.warmup:
                         run_load(options, port, files[label], options.warmup)
-                    cpu_before = server_cpu_seconds(server)
+                    cpu_before = servers_cpu_seconds(server)
                     figures = run_load(options, port, files[label], options.seconds)
-                    cpu_after = server_cpu_seconds(server)
+                    cpu_after = servers_cpu_seconds(server)
                     figures["server_ms_per_request"] = (
                         (cpu_after - cpu_before) * 1000 / max(1, figures["requests"])
                         if cpu_before is not None and cpu_after is not None
@@ -531,7 +565,7 @@ def main() -> None:
                         flush=True,
                     )
         finally:
-            stop_gunicorn(server)
+            stop_servers(server)
     results = {}
     for label, runs in rounds.items():
         results[label] = {

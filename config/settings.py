@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "config.middleware.DatabaseOutageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     # Last, so that it sees authentication failures raised by everything above.
     "axes.middleware.AxesMiddleware",
 ]

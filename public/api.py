@@ -47,6 +47,8 @@ FORBIDDEN_IN_QUERY = set("<>{}[]`\\")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$")
 _ADDRESS_ID = re.compile(r"^[0-9]{1,12}$")
 
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
 # How long browsers and shared caches may keep an answer (seconds).
 MAX_AGE_LOOKUP = 60
 MAX_AGE_SECTOR = 300
@@ -115,6 +117,9 @@ def endpoint(*, params: tuple[str, ...] = (), max_age: int, content_type: str = 
                 if not limit.allowed:
                     response["Retry-After"] = str(limit.reset)
             response["Content-Language"] = language
+            # JSON is never a page: nothing may load from it or frame it (OWASP's advice for APIs). Being
+            # set here, the site's page policy is not built for API answers (config/middleware.py).
+            response["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
             patch_vary_headers(response, ("Accept-Language",))
             return response
 

@@ -141,3 +141,10 @@ def test_public_answers_do_not_vary_on_cookie(client, territory):
         response = client.get(url, params)
         assert response.status_code == 200
         assert "Cookie" not in response.get("Vary", ""), response["Vary"]
+
+
+def test_api_answers_carry_a_policy_that_lets_nothing_load_and_pages_keep_theirs(client, territory):
+    api = client.get(reverse("api:lookup"), CENTRE_POINT)
+    assert api["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    page = client.get(reverse("public:home"))
+    assert "script-src 'self'" in page["Content-Security-Policy"]
