@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "officers",
     "contacts",
     "outreach",
+    "calls",
     "public",
     "demo",
 ]
