@@ -1,1 +1,375 @@
 """911 calls imported from the dispatch (CAD) system, placed in sectors and counted per month."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from beats import index as sector_index
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("urgent")
+    NON_URGENT = "non_urgent", _("non-urgent")
+    OTHER = "other", _("other")
+    UNMAPPED = "unmapped", _("not mapped yet")
+
+
+class Origin(models.TextChoices):
+    EMERGENCY_911 = "911", _("911")
+    PHONE = "phone", _("phone (not 911)")
+    ON_VIEW = "on_view", _("on view (officer initiated)")
+    OTHER = "other", _("other")
+
+
+class Placement(models.IntegerChoices):
+    """How a call got its sector; the first three are beats.index's rules, kept with the same numbers."""
+
+    UNPLACED = 0, _("unplaced")
+    INSIDE = sector_index.INSIDE, _("inside a sector")
+    BOUNDARY = sector_index.BOUNDARY, _("on a boundary")
+    NEARBY = sector_index.NEARBY, _("near a sector")
+    SOURCE_CODE = 5, _("from the source's sector code")
+
+
+class CallCategory(models.Model):
+    """An analyst's grouping of call types (traffic, disturbance, theft…), named in both languages."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+
+    class Meta:
+        verbose_name = _("call category")
+        verbose_name_plural = _("call categories")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
+
+
+class CallType(models.Model):
+    """A call type code of one source, mapped by an analyst to a category and an urgency class.
+
+    Codes met for the first time during an import are created unmapped, for the analyst to map.
+    """
+
+    source = models.SlugField(_("source"), max_length=50)
+    code = models.CharField(_("code"), max_length=120)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        CallCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="call_types",
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.UNMAPPED, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("call type")
+        verbose_name_plural = _("call types")
+        ordering = ["source", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "code"], name="call_type_unique_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.label}" if self.label and self.label != self.code else self.code
+
+
+class ImportProfile(models.Model):
+    """How to read one dispatch system's export: which column holds what, in which format."""
+
+    class FileFormat(models.TextChoices):
+        AUTO = "auto", _("detect")
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    class Encoding(models.TextChoices):
+        AUTO = "auto", _("detect")
+        UTF8 = "utf-8", _("UTF-8")
+        CP1252 = "cp1252", _("Windows-1252")
+        LATIN1 = "latin-1", _("Latin-1 (ISO 8859-1)")
+
+    class Delimiter(models.TextChoices):
+        AUTO = "auto", _("detect")
+        COMMA = ",", _("comma")
+        SEMICOLON = ";", _("semicolon")
+        TAB = "tab", _("tab")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    source = models.SlugField(
+        _("source"),
+        max_length=50,
+        help_text=_("Namespace of the incident numbers: the same number from two sources is two calls."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    file_format = models.CharField(_("format"), max_length=4, choices=FileFormat.choices, default="auto")
+    encoding = models.CharField(_("encoding"), max_length=8, choices=Encoding.choices, default="auto")
+    delimiter = models.CharField(_("delimiter"), max_length=4, choices=Delimiter.choices, default="auto")
+    decimal_comma = models.BooleanField(
+        _("decimal comma"), default=False, help_text=_("Numbers are written 45,5 rather than 45.5.")
+    )
+    incident_number_column = models.CharField(_("incident number column"), max_length=100)
+    received_at_column = models.CharField(_("received time column"), max_length=100)
+    received_at_format = models.CharField(
+        _("received time format"),
+        max_length=60,
+        default="iso",
+        help_text=_("A strptime format such as %m/%d/%Y %I:%M:%S %p, or “iso” for ISO 8601."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=60,
+        default="America/Toronto",
+        help_text=_("Zone of times written without an offset, e.g. America/Toronto."),
+    )
+    call_type_code_column = models.CharField(_("call type code column"), max_length=100)
+    call_type_label_column = models.CharField(_("call type label column"), max_length=100, blank=True)
+    priority_column = models.CharField(_("priority column"), max_length=100, blank=True)
+    origin_column = models.CharField(_("origin column"), max_length=100, blank=True)
+    origin_mapping = models.JSONField(
+        _("origin mapping"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The file\'s origin values mapped to 911, phone, on_view or other, e.g. {"911": "911"}; '
+            "values not listed count as other."
+        ),
+    )
+    x_column = models.CharField(_("x / longitude column"), max_length=100, blank=True)
+    y_column = models.CharField(_("y / latitude column"), max_length=100, blank=True)
+    coordinates_epsg = models.PositiveIntegerField(
+        _("EPSG code of the coordinates"),
+        default=4326,
+        help_text=_("4326 means longitude/latitude in degrees; e.g. 32188 for NAD83 MTM zone 8."),
+    )
+    source_sector_column = models.CharField(_("source sector code column"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import profile")
+        verbose_name_plural = _("import profiles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors.setdefault("time_zone", []).append(
+                _("Unknown time zone “%(zone)s”.") % {"zone": self.time_zone}
+            )
+        from pyproj import CRS
+        from pyproj.exceptions import CRSError
+
+        try:
+            CRS.from_epsg(self.coordinates_epsg)
+        except CRSError:
+            errors.setdefault("coordinates_epsg", []).append(
+                _("EPSG:%(code)s is not a known coordinate system.") % {"code": self.coordinates_epsg}
+            )
+        fmt = (self.received_at_format or "").strip()
+        if fmt.lower() != "iso" and "%" not in fmt:
+            errors.setdefault("received_at_format", []).append(
+                _("Give a strptime format (with % directives) or “iso”.")
+            )
+        for field in ("incident_number_column", "received_at_column", "call_type_code_column"):
+            if not (getattr(self, field) or "").strip():
+                errors.setdefault(field, []).append(_("This column is required."))
+        if bool(self.x_column.strip()) != bool(self.y_column.strip()):
+            errors.setdefault("y_column" if self.x_column.strip() else "x_column", []).append(
+                _("Give both coordinate columns, or neither.")
+            )
+        mapping = self.origin_mapping
+        allowed = set(Origin.values)
+        if not isinstance(mapping, dict) or not all(
+            isinstance(key, str) and value in allowed for key, value in mapping.items()
+        ):
+            errors.setdefault("origin_mapping", []).append(
+                _("Map each value of the file to one of: %(allowed)s.")
+                % {"allowed": ", ".join(Origin.values)}
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def delimiter_character(self) -> str | None:
+        if self.delimiter == self.Delimiter.AUTO:
+            return None
+        return "\t" if self.delimiter == self.Delimiter.TAB else self.delimiter
+
+    def required_columns(self) -> list[str]:
+        columns = [self.incident_number_column, self.received_at_column, self.call_type_code_column]
+        for optional in (
+            self.call_type_label_column,
+            self.priority_column,
+            self.origin_column,
+            self.x_column,
+            self.y_column,
+            self.source_sector_column,
+        ):
+            if optional:
+                columns.append(optional)
+        return columns
+
+
+class ImportBatch(models.Model):
+    """One import of one file: who, when, how it went, and the rows it could not read."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        REJECTED = "rejected", _("rejected")
+        FAILED = "failed", _("failed")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", _("all or nothing")
+        THRESHOLD = "threshold", _("skip bad rows up to a threshold")
+
+    profile = models.ForeignKey(
+        ImportProfile, verbose_name=_("import profile"), on_delete=models.PROTECT, related_name="batches"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
+    max_bad_percent = models.DecimalField(
+        _("maximum bad rows (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    created = models.PositiveIntegerField(_("calls created"), default=0)
+    updated = models.PositiveIntegerField(_("calls updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("calls unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    without_coordinates = models.PositiveIntegerField(_("without coordinates"), default=0)
+    outside_territory = models.PositiveIntegerField(_("outside the territory"), default=0)
+    sector_disagreement = models.PositiveIntegerField(_("sector differs from the source's"), default=0)
+    unplaced = models.PositiveIntegerField(_("unplaced"), default=0)
+    sector_map_version = models.ForeignKey(
+        "beats.SectorMapVersion",
+        verbose_name=_("sector map version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    error_report = models.TextField(
+        _("error report"), blank=True, help_text=_("CSV: line, field, value, reason (first 10,000 problems).")
+    )
+    failure_message = models.TextField(_("failure message"), blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def percent(self, count: int) -> float | None:
+        """A counter as a share of the rows read; None when nothing was read."""
+        return 100 * count / self.rows_read if self.rows_read else None
+
+
+class CallQuerySet(models.QuerySet):
+    def in_period(self, start, end):
+        """Calls received in [start, end)."""
+        return self.filter(received_at__gte=start, received_at__lt=end)
+
+
+class Call(models.Model):
+    """One call for service, unique per source and incident number; re-imports update it in place."""
+
+    source = models.SlugField(_("source"), max_length=50)
+    incident_number = models.CharField(_("incident number"), max_length=64)
+    received_at = models.DateTimeField(_("received"))
+    call_type = models.ForeignKey(
+        CallType, verbose_name=_("call type"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    priority = models.SmallIntegerField(_("priority"), null=True, blank=True)
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices, default=Origin.OTHER)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    source_sector_code = models.CharField(_("source sector code"), max_length=32, blank=True)
+    # PROTECT: sectors are deactivated, not deleted; deleting one would silently empty figures already
+    # published. The composite index below serves lookups by sector, so no index of its own.
+    sector = models.ForeignKey(
+        "beats.Sector",
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        db_index=False,
+    )
+    placement = models.PositiveSmallIntegerField(
+        _("placement"), choices=Placement.choices, default=Placement.UNPLACED
+    )
+    sector_map_version = models.ForeignKey(
+        "beats.SectorMapVersion",
+        verbose_name=_("sector map version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("last import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    # A digest of everything the import writes: an unchanged row of a re-imported file is not written again.
+    row_hash = models.CharField(max_length=32, editable=False)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "incident_number"], name="call_unique_per_source"),
+        ]
+        indexes = [
+            models.Index(fields=["sector", "received_at"], name="call_sector_received"),
+            models.Index(fields=["received_at"], name="call_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.incident_number}"
