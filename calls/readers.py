@@ -155,7 +155,8 @@ class TableReader:
             ) from error
         finally:
             # Leave the caller's file open: the wrapper would close it when collected.
-            text.detach()
+            if not self.binary.closed:
+                text.detach()
 
     def _xlsx_rows(self) -> Iterator[tuple[int, dict]]:
         import openpyxl

@@ -1,0 +1,365 @@
+"""Every write of the calls app. `calls_import` is the one path from a dispatch export to Call rows.
+
+How an import runs:
+
+* The ImportBatch row is created (or taken, when a task was queued with one) and committed on its own, so
+  that it survives a rollback and tells what happened.
+* Rows stream from the file in chunks of CHUNK_SIZE: parsed by the profile, placed in sectors with the
+  point → sector index, classified by call type (new codes are created unmapped), and upserted by
+  (source, incident number). A digest of what a row writes tells unchanged rows, which are not written.
+* Everything is written inside one transaction; nothing of a batch is kept unless the batch succeeds.
+  - all_or_nothing: the first bad row stops the writing, but the rest of the file is still read and parsed,
+    so the report lists every bad row of the file at once; then everything is rolled back (status rejected).
+  - threshold: bad rows are skipped; when they exceed max_bad_percent of the rows read, everything is rolled
+    back (status rejected).
+  - any exception (database refusal, crash) rolls everything back; the batch is marked failed and the
+    exception propagates.
+* The counters of a rejected or failed batch keep what was read (rows read, rejected, quality figures);
+  created/updated/unchanged are zero, since nothing was kept.
+
+Call it outside a transaction (the command and the task do): inside one, the batch row can only be as
+durable as the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import UTC
+from decimal import Decimal
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beats import index as sector_index
+from beats.models import Sector
+
+from .models import Call, CallType, ImportBatch, ImportProfile, Placement, Urgency
+from .parsing import ParsedCall, RowError, RowParser
+from .readers import ReadError, TableReader, scan
+
+CHUNK_SIZE = 5000
+MAX_REPORTED_PROBLEMS = 10_000
+MAX_REPORTED_VALUE = 100
+
+UPDATE_FIELDS = [
+    "received_at",
+    "call_type",
+    "priority",
+    "origin",
+    "lon",
+    "lat",
+    "source_sector_code",
+    "sector",
+    "placement",
+    "sector_map_version",
+    "batch",
+    "row_hash",
+]
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a rejected batch."""
+
+
+@dataclass
+class _Counters:
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    without_coordinates: int = 0
+    outside_territory: int = 0
+    sector_disagreement: int = 0
+    unplaced: int = 0
+
+    def apply(self, batch: ImportBatch, *, kept: bool) -> None:
+        for name, value in vars(self).items():
+            if not kept and name in ("created", "updated", "unchanged"):
+                value = 0
+            setattr(batch, name, value)
+
+
+@dataclass
+class _Report:
+    problems: int = 0
+    buffer: io.StringIO = field(default_factory=io.StringIO)
+
+    def __post_init__(self):
+        self.writer = csv.writer(self.buffer)
+        self.writer.writerow([_("line"), _("field"), _("value"), _("reason")])
+
+    def add(self, errors: list[RowError]) -> None:
+        for error in errors:
+            self.problems += 1
+            if self.problems <= MAX_REPORTED_PROBLEMS:
+                value = error.value
+                if len(value) > MAX_REPORTED_VALUE:
+                    value = value[: MAX_REPORTED_VALUE - 1] + "…"
+                self.writer.writerow([error.line, error.field, value, error.reason])
+
+    def text(self) -> str:
+        if not self.problems:
+            return ""
+        text = self.buffer.getvalue()
+        if self.problems > MAX_REPORTED_PROBLEMS:
+            text += _("(%(count)s more problems not listed)\n") % {
+                "count": self.problems - MAX_REPORTED_PROBLEMS
+            }
+        return text
+
+
+def row_hash(call: ParsedCall, *, call_type_id: int | None, sector_id: int | None, placement: int) -> str:
+    parts = (
+        call.received_at.astimezone(UTC).isoformat(),
+        call_type_id,
+        call.priority,
+        call.origin,
+        None if call.lon is None else f"{call.lon:.7f}",
+        None if call.lat is None else f"{call.lat:.7f}",
+        call.source_sector_code,
+        sector_id,
+        placement,
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+class _Importer:
+    def __init__(self, *, profile: ImportProfile, batch: ImportBatch):
+        self.profile = profile
+        self.batch = batch
+        self.source = profile.source
+        self.parser = RowParser(profile)
+        self.index = sector_index.get_sector_index()
+        self.map_version_id = self.index.version
+        sectors = Sector.objects.active().values_list("pk", "code")
+        self.code_by_sector = dict(sectors)
+        self.sector_by_code = {code.upper(): pk for pk, code in self.code_by_sector.items()}
+        self.call_types: dict[str, int] = dict(
+            CallType.objects.filter(source=self.source).values_list("code", "pk")
+        )
+        self.counters = _Counters()
+        self.report = _Report()
+        self.writing = True
+
+    # --- placing ------------------------------------------------------------------------------------------
+
+    def place(self, calls: list[ParsedCall]) -> tuple[list[int | None], list[int]]:
+        lons = np.array([np.nan if c.lon is None else c.lon for c in calls], dtype=float)
+        lats = np.array([np.nan if c.lat is None else c.lat for c in calls], dtype=float)
+        found = self.index.locate_many(lons, lats)
+        sector_ids: list[int | None] = []
+        placements: list[int] = []
+        counters = self.counters
+        for call, sector_id, rule in zip(calls, found.sector_ids.tolist(), found.rules.tolist(), strict=True):
+            source_code = call.source_sector_code.upper()
+            if rule in (sector_index.INSIDE, sector_index.BOUNDARY, sector_index.NEARBY) and sector_id:
+                sector_ids.append(sector_id)
+                placements.append(rule)
+                if source_code and source_code != self.code_by_sector[sector_id].upper():
+                    counters.sector_disagreement += 1
+                continue
+            if call.lon is None:
+                counters.without_coordinates += 1
+                fallback = self.sector_by_code.get(source_code) if source_code else None
+                if fallback:
+                    sector_ids.append(fallback)
+                    placements.append(Placement.SOURCE_CODE)
+                    continue
+            else:
+                counters.outside_territory += 1
+            counters.unplaced += 1
+            sector_ids.append(None)
+            placements.append(Placement.UNPLACED)
+        return sector_ids, placements
+
+    # --- classifying --------------------------------------------------------------------------------------
+
+    def call_type_ids(self, calls: list[ParsedCall]) -> None:
+        missing = {}
+        for call in calls:
+            if call.call_type_code and call.call_type_code not in self.call_types:
+                missing.setdefault(call.call_type_code, call.call_type_label)
+        if not missing:
+            return
+        CallType.objects.bulk_create(
+            [
+                CallType(source=self.source, code=code, label=label, urgency=Urgency.UNMAPPED)
+                for code, label in missing.items()
+            ],
+            ignore_conflicts=True,
+        )
+        self.call_types.update(
+            CallType.objects.filter(source=self.source, code__in=list(missing)).values_list("code", "pk")
+        )
+
+    # --- writing ------------------------------------------------------------------------------------------
+
+    def write(self, calls: list[ParsedCall], sector_ids: list[int | None], placements: list[int]) -> None:
+        self.call_type_ids(calls)
+        existing = dict(
+            Call.objects.filter(
+                source=self.source, incident_number__in={call.incident_number for call in calls}
+            ).values_list("incident_number", "row_hash")
+        )
+        pending: dict[str, Call] = {}
+        counters = self.counters
+        for call, sector_id, placement in zip(calls, sector_ids, placements, strict=True):
+            call_type_id = self.call_types.get(call.call_type_code) if call.call_type_code else None
+            digest = row_hash(call, call_type_id=call_type_id, sector_id=sector_id, placement=placement)
+            # As if rows were written one by one: a number seen earlier in this chunk compares with that row.
+            known = pending.get(call.incident_number)
+            previous = known.row_hash if known is not None else existing.get(call.incident_number)
+            if previous == digest:
+                counters.unchanged += 1
+                continue
+            if previous is None:
+                counters.created += 1
+            else:
+                counters.updated += 1
+            pending[call.incident_number] = Call(
+                source=self.source,
+                incident_number=call.incident_number,
+                received_at=call.received_at,
+                call_type_id=call_type_id,
+                priority=call.priority,
+                origin=call.origin,
+                lon=call.lon,
+                lat=call.lat,
+                source_sector_code=call.source_sector_code,
+                sector_id=sector_id,
+                placement=placement,
+                sector_map_version_id=self.map_version_id,
+                batch_id=self.batch.pk,
+                row_hash=digest,
+            )
+        if pending:
+            self.write_rows(list(pending.values()))
+
+    def write_rows(self, rows: list[Call]) -> None:
+        Call.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["source", "incident_number"],
+            update_fields=UPDATE_FIELDS,
+        )
+
+    # --- the whole file -----------------------------------------------------------------------------------
+
+    def run(self, reader: TableReader) -> None:
+        rows = reader.rows()
+        mode_all_or_nothing = self.batch.mode == ImportBatch.Mode.ALL_OR_NOTHING
+        try:
+            while chunk := list(islice(rows, CHUNK_SIZE)):
+                self.run_chunk(chunk, mode_all_or_nothing=mode_all_or_nothing)
+        finally:
+            rows.close()  # now, while the file is still open, not whenever the generator is collected
+
+    def run_chunk(self, chunk: list[tuple[int, dict]], *, mode_all_or_nothing: bool) -> None:
+        calls, errors = self.parser.parse_chunk(chunk)
+        self.counters.rows_read += len(chunk)
+        if errors:
+            self.counters.rejected += len({error.line for error in errors})
+            self.report.add(errors)
+            if mode_all_or_nothing:
+                self.writing = False
+        if not calls:
+            return
+        sector_ids, placements = self.place(calls)
+        if self.writing:
+            self.write(calls, sector_ids, placements)
+
+    def too_many_bad_rows(self) -> bool:
+        counters = self.counters
+        if not counters.rejected:
+            return False
+        if self.batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
+            return True
+        return Decimal(100 * counters.rejected) / Decimal(counters.rows_read) > self.batch.max_bad_percent
+
+
+def calls_import(
+    *,
+    profile: ImportProfile,
+    file: str | Path | BinaryIO,
+    file_name: str,
+    uploaded_by=None,
+    mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
+    max_bad_percent: float | Decimal = 0,
+    batch: ImportBatch | None = None,
+) -> ImportBatch:
+    """Import a dispatch export by `profile` (see the module docstring for the modes); returns the batch."""
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            profile=profile,
+            file_name=file_name[:255],
+            uploaded_by=uploaded_by,
+            mode=mode,
+            max_bad_percent=Decimal(str(max_bad_percent)),
+        )
+    batch.status = ImportBatch.Status.RUNNING
+    batch.started_at = timezone.now()
+    batch.save(update_fields=["status", "started_at"])
+
+    if isinstance(file, str | Path):
+        with Path(file).open("rb") as binary:
+            _run(batch=batch, profile=profile, binary=binary, file_name=file_name)
+    else:
+        _run(batch=batch, profile=profile, binary=file, file_name=file_name)
+    return batch
+
+
+def _run(*, batch: ImportBatch, profile: ImportProfile, binary: BinaryIO, file_name: str) -> None:
+    importer = None
+    try:
+        facts = scan(binary)
+        batch.checksum, batch.size = facts.sha256, facts.size
+        reader = TableReader(binary, profile=profile, facts=facts, file_name=file_name)
+        importer = _Importer(profile=profile, batch=batch)
+        batch.sector_map_version_id = importer.map_version_id
+        try:
+            with transaction.atomic():
+                importer.run(reader)
+                if importer.too_many_bad_rows():
+                    raise _Rollback
+        except _Rollback:
+            batch.status = ImportBatch.Status.REJECTED
+            if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
+                batch.failure_message = _("Bad rows were found, so nothing was imported (all or nothing).")
+            else:
+                batch.failure_message = _(
+                    "%(bad)s of %(read)s rows are bad, more than the %(limit)s %% allowed: nothing was imported."
+                ) % {
+                    "bad": importer.counters.rejected,
+                    "read": importer.counters.rows_read,
+                    "limit": batch.max_bad_percent,
+                }
+        else:
+            batch.status = ImportBatch.Status.SUCCEEDED
+    except ReadError as error:
+        batch.status = ImportBatch.Status.REJECTED
+        batch.failure_message = str(error)
+    except Exception as error:
+        batch.status = ImportBatch.Status.FAILED
+        batch.failure_message = _("The import stopped on an error, and nothing was kept: %(error)s") % {
+            "error": f"{type(error).__name__}: {error}"
+        }
+        _finish(batch, importer, kept=False)
+        raise
+    _finish(batch, importer, kept=batch.status == ImportBatch.Status.SUCCEEDED)
+
+
+def _finish(batch: ImportBatch, importer: _Importer | None, *, kept: bool) -> None:
+    if importer is not None:
+        importer.counters.apply(batch, kept=kept)
+        batch.error_report = importer.report.text()
+    batch.finished_at = timezone.now()
+    batch.save()
