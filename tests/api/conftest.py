@@ -4,28 +4,15 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
-from beats.addresses.normalise import street_key
-from beats.models import CivicAddress
 from officers.models import Assignment, Language, Officer
 from tests.beats.factories import SectorFactory, square
+from tests.beats.factories import civic_address as address
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
 
 # Inside the sectors of the `territory` fixture.
 CENTRE_POINT = {"lon": "-73.515", "lat": "45.535"}
 BROSSARD_POINT = {"lon": "-73.465", "lat": "45.455"}
-
-
-def address(number, street, municipality, lon, lat, postal="J4H1C5"):
-    return CivicAddress.objects.create(
-        civic_number=number,
-        street=street,
-        street_key=street_key(street),
-        municipality=municipality,
-        postal_code=postal,
-        lon=lon,
-        lat=lat,
-    )
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from beats.addresses.normalise import (
     street_key,
 )
 from beats.addresses.search import CHOOSE, EXACT, NONE, address_search, number_variants
-from beats.models import CivicAddress
+from tests.beats.factories import civic_address
 
 # ---------------------------------------------------------------------------------------------------------
 # street_key
@@ -177,16 +177,7 @@ def test_number_variants_cover_how_a_file_writes_a_unit_suffix():
 
 
 def add(number, street, municipality="Longueuil", postal_code="", lon=-73.5, lat=45.5):
-    return CivicAddress.objects.create(
-        civic_number=number,
-        street=street,
-        municipality=municipality,
-        postal_code=postal_code,
-        lon=lon,
-        lat=lat,
-        street_key=street_key(street),
-        source="test",
-    )
+    return civic_address(number, street, municipality, lon, lat, postal=postal_code, source="test")
 
 
 @pytest.fixture

@@ -6,24 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from beats.addresses.normalise import street_key
 from beats.models import CivicAddress
 from officers.models import Absence, Assignment, Language, Officer
 from tests.beats.factories import SectorFactory, square
+from tests.beats.factories import civic_address as address
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
-
-
-def address(number, street, municipality, lon, lat, postal="J4H1C5"):
-    return CivicAddress.objects.create(
-        civic_number=number,
-        street=street,
-        street_key=street_key(street),
-        municipality=municipality,
-        postal_code=postal,
-        lon=lon,
-        lat=lat,
-    )
 
 
 @pytest.fixture
