@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
@@ -48,6 +49,9 @@ from .readers import ReadError, TableReader, scan
 CHUNK_SIZE = 5000
 MAX_REPORTED_PROBLEMS = 10_000
 MAX_REPORTED_VALUE = 100
+
+# Called after each chunk with the counters so far.
+Progress = Callable[[dict[str, int]], None]
 
 UPDATE_FIELDS = [
     "received_at",
@@ -133,9 +137,10 @@ def row_hash(call: ParsedCall, *, call_type_id: int | None, sector_id: int | Non
 
 
 class _Importer:
-    def __init__(self, *, profile: ImportProfile, batch: ImportBatch):
+    def __init__(self, *, profile: ImportProfile, batch: ImportBatch, progress: Progress | None = None):
         self.profile = profile
         self.batch = batch
+        self.progress = progress
         self.source = profile.source
         self.parser = RowParser(profile)
         self.index = sector_index.get_sector_index()
@@ -260,6 +265,10 @@ class _Importer:
         try:
             while chunk := list(islice(rows, CHUNK_SIZE)):
                 self.run_chunk(chunk, mode_all_or_nothing=mode_all_or_nothing)
+                if self.progress is not None:
+                    # The batch row's counters are invisible to other connections until the transaction
+                    # commits: the caller carries them out another way (calls.tasks: the cache).
+                    self.progress(dict(vars(self.counters)))
         finally:
             rows.close()  # now, while the file is still open, not whenever the generator is collected
 
@@ -295,8 +304,12 @@ def calls_import(
     mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
     max_bad_percent: float | Decimal = 0,
     batch: ImportBatch | None = None,
+    progress: Progress | None = None,
 ) -> ImportBatch:
-    """Import a dispatch export by `profile` (see the module docstring for the modes); returns the batch."""
+    """Import a dispatch export by `profile` (see the module docstring for the modes); returns the batch.
+
+    `progress`, when given, is called after each chunk with the counters so far (rows_read, created, …).
+    """
     if batch is None:
         batch = ImportBatch.objects.create(
             profile=profile,
@@ -311,19 +324,21 @@ def calls_import(
 
     if isinstance(file, str | Path):
         with Path(file).open("rb") as binary:
-            _run(batch=batch, profile=profile, binary=binary, file_name=file_name)
+            _run(batch=batch, profile=profile, binary=binary, file_name=file_name, progress=progress)
     else:
-        _run(batch=batch, profile=profile, binary=file, file_name=file_name)
+        _run(batch=batch, profile=profile, binary=file, file_name=file_name, progress=progress)
     return batch
 
 
-def _run(*, batch: ImportBatch, profile: ImportProfile, binary: BinaryIO, file_name: str) -> None:
+def _run(
+    *, batch: ImportBatch, profile: ImportProfile, binary: BinaryIO, file_name: str, progress: Progress | None
+) -> None:
     importer = None
     try:
         facts = scan(binary)
         batch.checksum, batch.size = facts.sha256, facts.size
         reader = TableReader(binary, profile=profile, facts=facts, file_name=file_name)
-        importer = _Importer(profile=profile, batch=batch)
+        importer = _Importer(profile=profile, batch=batch, progress=progress)
         batch.sector_map_version_id = importer.map_version_id
         try:
             with transaction.atomic():
