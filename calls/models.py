@@ -289,6 +289,11 @@ class ImportBatch(models.Model):
         _("error report"), blank=True, help_text=_("CSV: line, field, value, reason (first 10,000 problems).")
     )
     failure_message = models.TextField(_("failure message"), blank=True)
+    # Where an uploaded file waits for the worker, in the default storage under calls/uploads/ (never served):
+    # deleted once the batch succeeded or was rejected, kept after a failure so that it can be run again.
+    upload = models.CharField(_("stored upload"), max_length=500, blank=True, editable=False)
+    # The language of the error report and messages, fixed at upload (the uploader's); empty: the default.
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import batch")

@@ -1,6 +1,6 @@
 """The staff pages outside the admin, one namespace ("staff") for all apps."""
 
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from beats import views as beats_views
@@ -11,4 +11,5 @@ app_name = "staff"
 urlpatterns = [
     path(_("territory/"), beats_views.territory, name="territory"),
     path(_("coverage/"), officers_views.coverage_board, name="coverage"),
+    path(_("imports/"), include("calls.urls")),
 ]

@@ -1,0 +1,241 @@
+"""The import task: a stored upload run by the service, once, in its uploader's language, with live progress;
+and the whole path through a real Celery worker on a queue of its own."""
+
+import contextlib
+import csv
+import importlib
+import io
+import os
+import time
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.urls import reverse
+
+from calls import services, tasks
+from calls.models import Call, ImportBatch
+from calls.services import calls_import
+from calls.tasks import PROGRESS_KEY, calls_import_task, upload_path
+from config.celery import app
+
+from .conftest import csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+# A queue of this run's own, so that no other worker on the shared Redis takes these test tasks.
+QUEUE = f"tests-calls-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def rows(count, *, start=0, bad=()):
+    return [
+        [f"N{n}", "not a time" if n in bad else "2024-03-01 10:00:00", "10-50", "label", "2", "911", "", "", ""]
+        for n in range(start, start + count)
+    ]
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def queued(saved_profile):
+    """A queued batch whose file waits in the storage, as the upload page leaves it."""
+    profile = saved_profile()
+
+    def make(data: bytes, *, name="calls.csv", language="", **fields) -> ImportBatch:
+        batch = ImportBatch.objects.create(
+            profile=profile, file_name=name, language=language, size=len(data), **fields
+        )
+        batch.upload = default_storage.save(upload_path(batch.pk, name), ContentFile(data))
+        batch.save(update_fields=["upload"])
+        return batch
+
+    return make
+
+
+def test_the_service_reports_its_counters_after_each_chunk(saved_profile, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_SIZE", 3)
+    seen = []
+
+    batch = calls_import(
+        profile=saved_profile(),
+        file=io.BytesIO(csv_bytes(rows(8, bad={4}))),
+        file_name="calls.csv",
+        mode=ImportBatch.Mode.THRESHOLD,
+        max_bad_percent=50,
+        progress=seen.append,
+    )
+
+    assert batch.status == ImportBatch.Status.SUCCEEDED
+    assert [(c["rows_read"], c["created"], c["rejected"]) for c in seen] == [(3, 3, 0), (6, 5, 1), (8, 7, 1)]
+    assert set(seen[0]) >= {"rows_read", "created", "updated", "unchanged", "rejected", "without_coordinates"}
+
+
+def test_the_task_imports_the_stored_file_and_deletes_it(queued, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
+    batch = queued(csv_bytes(rows(5)))
+    cached = []
+    report = tasks._report_progress
+
+    def spy(batch_id, counters):
+        report(batch_id, counters)
+        cached.append(cache.get(PROGRESS_KEY.format(batch_id=batch_id))["rows_read"])
+
+    monkeypatch.setattr(tasks, "_report_progress", spy)
+
+    assert calls_import_task(batch.pk) == ImportBatch.Status.SUCCEEDED
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_read, batch.created) == (ImportBatch.Status.SUCCEEDED, 5, 5)
+    assert cached == [2, 4, 5]  # in the cache while the import's transaction was still open
+    assert cache.get(PROGRESS_KEY.format(batch_id=batch.pk)) is None
+    assert batch.upload == "" and not default_storage.listdir(f"calls/uploads/{batch.pk}")[1]
+    assert Call.objects.count() == 5
+
+
+def test_a_batch_already_done_is_not_run_again(queued, monkeypatch):
+    batch = queued(csv_bytes(rows(3)), status=ImportBatch.Status.SUCCEEDED, rows_read=3, created=3)
+    monkeypatch.setattr(tasks, "calls_import", lambda **kwargs: pytest.fail("imported twice"))
+
+    assert calls_import_task(batch.pk) == ImportBatch.Status.SUCCEEDED
+    batch.status = ImportBatch.Status.REJECTED
+    batch.save()
+    assert calls_import_task(batch.pk) == ImportBatch.Status.REJECTED
+
+    batch.refresh_from_db()
+    assert (batch.rows_read, batch.created) == (3, 3)
+    assert calls_import_task(batch.pk + 1000) is None  # no such batch: nothing to do
+
+
+def test_a_rejected_batch_loses_its_file_and_reports_in_the_uploaders_language(queued):
+    english = queued(csv_bytes(rows(3, bad={1})), language="en")
+    french = queued(csv_bytes(rows(3, bad={1})), language="fr")
+
+    for batch in (english, french):
+        assert calls_import_task(batch.pk) == ImportBatch.Status.REJECTED
+        batch.refresh_from_db()
+        assert batch.upload == ""
+
+    assert next(csv.reader(io.StringIO(english.error_report))) == ["line", "field", "value", "reason"]
+    assert next(csv.reader(io.StringIO(french.error_report)))[0] == "ligne"
+    assert "all or nothing" in english.failure_message
+    assert Call.objects.count() == 0
+
+
+def test_a_failed_batch_keeps_its_file_and_runs_again(queued, monkeypatch):
+    batch = queued(csv_bytes(rows(4)))
+
+    def refuse(self, rows):
+        raise RuntimeError("database away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services._Importer, "write_rows", refuse)
+        with pytest.raises(RuntimeError):
+            calls_import_task(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert default_storage.exists(batch.upload)
+    assert Call.objects.count() == 0
+
+    assert calls_import_task(batch.pk) == ImportBatch.Status.SUCCEEDED
+    batch.refresh_from_db()
+    assert (batch.created, batch.failure_message, batch.upload) == (4, "", "")
+
+
+def test_a_batch_whose_file_is_gone_fails_with_a_reason(queued, english):
+    batch = queued(csv_bytes(rows(2)), language="en")
+    default_storage.delete(batch.upload)
+
+    assert calls_import_task(batch.pk) == ImportBatch.Status.FAILED
+    batch.refresh_from_db()
+    assert "no longer available" in batch.failure_message
+
+
+def test_progress_survives_a_cache_that_is_down(queued, monkeypatch):
+    batch = queued(csv_bytes(rows(3)))
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(tasks.cache, "set", down)
+    monkeypatch.setattr(tasks.cache, "delete", down)
+
+    assert calls_import_task(batch.pk) == ImportBatch.Status.SUCCEEDED
+
+
+def test_the_task_is_acked_late_with_the_settings_time_limits(settings):
+    assert calls_import_task.acks_late is True
+    assert calls_import_task.soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert calls_import_task.time_limit == settings.CELERY_TASK_TIME_LIMIT
+
+
+# --- A real worker -----------------------------------------------------------------------------------------
+
+
+def _close_connection(**kwargs):
+    # The worker thread's own connection: closed so that the test database can be flushed and dropped.
+    connection.close()
+
+
+@contextlib.contextmanager
+def import_worker(monkeypatch, queue=QUEUE):
+    """A real Celery worker in a thread, taking the import tasks, sent to a queue of its own."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    monkeypatch.setattr(
+        calls_import_task, "delay", lambda *args: calls_import_task.apply_async(args, queue=queue)
+    )
+    task_postrun.connect(_close_connection, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(_close_connection)
+        app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    with import_worker(monkeypatch) as worker:
+        yield worker
+
+
+def wait_until_finished(client, url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data = client.get(url).json()
+        if data["finished"]:
+            return data
+        time.sleep(0.2)
+    pytest.fail(f"the import did not finish in {timeout} s: {data}")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_imports_an_uploaded_file(client, make_staff, saved_profile, worker, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_SIZE", 4)
+    profile = saved_profile()
+    client.force_login(make_staff("analyst", "calls.add_importbatch", "calls.view_importbatch"))
+    upload = ContentFile(csv_bytes(rows(10, bad={7})), name="export.csv")
+
+    response = client.post(
+        reverse("staff:call-imports"),
+        {"file": upload, "profile": profile.pk, "mode": "threshold", "max_bad_percent": "20"},
+    )
+
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == reverse("staff:call-import", args=[batch.pk])
+    data = wait_until_finished(client, reverse("staff:call-import-progress", args=[batch.pk]))
+    assert data["status"] == "succeeded"
+    assert (data["rows_read"], data["imported"], data["created"], data["rejected"]) == (10, 9, 9, 1)
+    assert Call.objects.count() == 9
+    batch.refresh_from_db()
+    assert batch.upload == ""
