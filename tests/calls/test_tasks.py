@@ -3,7 +3,6 @@ and the whole path through a real Celery worker on a queue of its own."""
 
 import contextlib
 import csv
-import importlib
 import io
 import os
 import time
@@ -34,7 +33,17 @@ QUEUE = f"tests-calls-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 def rows(count, *, start=0, bad=()):
     return [
-        [f"N{n}", "not a time" if n in bad else "2024-03-01 10:00:00", "10-50", "label", "2", "911", "", "", ""]
+        [
+            f"N{n}",
+            "not a time" if n in bad else "2024-03-01 10:00:00",
+            "10-50",
+            "label",
+            "2",
+            "911",
+            "",
+            "",
+            "",
+        ]
         for n in range(start, start + count)
     ]
 
