@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from beats import index as sector_index
 from beats.models import Sector
 
+from .counts import counts_update_for_batch
 from .models import Call, CallType, ImportBatch, ImportProfile, Placement, Urgency
 from .parsing import ParsedCall, RowError, RowParser
 from .readers import ReadError, TableReader, scan
@@ -345,6 +346,7 @@ def _run(
                 importer.run(reader)
                 if importer.too_many_bad_rows():
                     raise _Rollback
+                counts_update_for_batch(batch)  # in the same transaction: counts and calls commit together
         except _Rollback:
             batch.status = ImportBatch.Status.REJECTED
             if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:

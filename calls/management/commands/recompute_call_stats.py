@@ -1,0 +1,50 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from calls.counts import counts_recompute, month_range
+
+
+def _month(value: str) -> date:
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise CommandError(_("“%(value)s” is not a month written YYYY-MM.") % {"value": value}) from None
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Recompute the monthly call counts from the calls: every month, or the months from --from to --to "
+        "(included). Safe to run at any time and as often as wanted: the result is the same."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="first", help=gettext_lazy("first month, YYYY-MM"))
+        parser.add_argument(
+            "--to", dest="last", help=gettext_lazy("last month, YYYY-MM (default: the current month)")
+        )
+
+    def handle(self, *args, **options):
+        first, last = options["first"], options["last"]
+        if last and not first:
+            raise CommandError(_("Give --from with --to."))
+        months = None
+        if first:
+            start = _month(first)
+            end = _month(last) if last else timezone.localdate().replace(day=1)
+            if end < start:
+                raise CommandError(_("--to comes before --from."))
+            months = month_range(start, end)
+        rows = counts_recompute(months=months)
+        if months is None:
+            message = _("Every month recomputed: %(rows)s count rows.") % {"rows": rows}
+        else:
+            message = _("%(months)s months recomputed: %(rows)s count rows.") % {
+                "months": len(months),
+                "rows": rows,
+            }
+        self.stdout.write(message)
