@@ -5,7 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Call, CallCategory, CallType, ImportBatch, ImportProfile
+from .models import Call, CallCategory, CallType, ImportBatch, ImportProfile, MonthlyCallCount
 
 
 @admin.register(CallCategory)
@@ -112,3 +112,16 @@ class CallAdmin(ReadOnlyAdmin):
     date_hierarchy = "received_at"
     show_full_result_count = False
     raw_id_fields = ["call_type", "sector", "batch", "sector_map_version"]
+
+
+@admin.register(MonthlyCallCount)
+class MonthlyCallCountAdmin(ReadOnlyAdmin):
+    """Read only: the counts are derived from the calls (manage.py recompute_call_stats rebuilds them)."""
+
+    list_display = ["month", "sector", "urgency", "category", "count"]
+    list_filter = ["urgency", "category", "month"]
+    list_select_related = ["sector", "category"]
+    date_hierarchy = "month"
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -387,3 +387,11 @@ def test_reclassifying_from_the_admin_list_recomputes(
     assert response.status_code == 302, response.content[:500]
 
     assert stored_counts() == {(date(2024, 1, 1), None, "urgent", None): 1}
+
+
+@pytest.mark.django_db
+def test_the_counts_are_read_only_in_the_admin(admin_client_fr):
+    make_call(local(2024, 1, 5, 12), call_type=make_type("A"))
+    counts_recompute()
+    assert admin_client_fr.get(reverse("admin:calls_monthlycallcount_changelist")).status_code == 200
+    assert admin_client_fr.get(reverse("admin:calls_monthlycallcount_add")).status_code == 403
