@@ -23,6 +23,7 @@ from officers.models import Absence, Assignment, Language, Officer
 from officers.services import absence_plan, absence_update, assignment_create, assignment_end, officer_save
 
 from .addresses import demo_addresses, demo_addresses_csv
+from .calls import demo_seed_call_types, demo_seed_calls
 from .people import (
     ABSENCES,
     ACCOUNT_GROUP_BY_ROLE,
@@ -46,13 +47,18 @@ SECTOR_IMPORT_OPTIONS = SectorImportOptions(
 )
 
 
-def demo_seed(*, admin_username: str, admin_password: str) -> dict:
+def demo_seed(*, admin_username: str, admin_password: str, call_rows: int | None = None) -> dict:
     """Create or bring up to date all demo data, all or nothing; returns what was done, by kind.
 
     The admin password is also the demo staff accounts' one. An account's password is only set when the
     account is created: a password changed since is kept. Raises django.core.exceptions.ValidationError if a
     new account's password is too weak (codes starting with "password"), or if the demo coverage contradicts
     assignments or absences recorded since by hand.
+
+    The calls come last, after the rest is committed: `calls_import` keeps its own all-or-nothing
+    transaction and commits its batch row on its own, so it must not run inside ours. Their import is a
+    batch like any other (status, error report); a failed one leaves the rest of the demo in place.
+    `call_rows` sets how many (default: demo.calls.DEMO_CALL_ROWS; 0 for none).
     """
     with transaction.atomic():
         counts = {}
@@ -63,8 +69,10 @@ def demo_seed(*, admin_username: str, admin_password: str) -> dict:
         counts.update(demo_seed_staff_accounts(password=admin_password))
         counts.update(demo_seed_assignments())
         counts.update(demo_seed_absences())
+        counts.update(demo_seed_call_types())
         # Last: files are the one thing a rollback does not undo, so they are written once all else went well.
         counts.update(demo_seed_portraits())
+    counts.update(demo_seed_calls(rows=call_rows))
     return counts
 
 

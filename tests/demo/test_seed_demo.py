@@ -146,6 +146,17 @@ def test_seeding_twice_changes_nothing():
         "absences_created": 0,
         "absences_updated": 0,
         "portraits_created": 0,
+        "call_categories_created": 0,
+        "call_types_created": 0,
+        "call_types_mapped": 0,
+        "calls_rows": 0,
+        "calls_created": 0,
+        "calls_updated": 0,
+        "calls_unchanged": 0,
+        "calls_rejected": 0,
+        "calls_unplaced": 0,
+        "calls_batch_status": "",
+        "calls_already_imported": False,
     }
     assert get_user_model().objects.filter(username="admin").count() == 1
 

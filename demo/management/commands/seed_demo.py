@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from calls.models import ImportBatch
+from demo.calls import DEMO_CALL_ROWS
 from demo.services import demo_seed, demo_staff_logins
 
 DEFAULT_ADMIN_PASSWORD = "proximite-demo-2026"  # noqa: S105 - a published demo password, not a secret
@@ -18,7 +20,8 @@ class Command(BaseCommand):
         return _(
             "Create or update the demo data: the 17 sectors of the Longueuil agglomeration, the officers "
             "who cover them with their assignments and absences, a demo administrator and demo staff "
-            "accounts. Running it again changes nothing (absences move along with today's date)."
+            "accounts, and two years of synthetic 911 calls. Running it again changes nothing (absences "
+            "move along with today's date)."
         )
 
     def add_arguments(self, parser):
@@ -37,11 +40,20 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--calls",
+            type=int,
+            help=_(
+                "Number of synthetic 911 calls over the last 24 full months (default: %(rows)s; 0 for none)."
+            )
+            % {"rows": DEMO_CALL_ROWS},
+        )
+
     def handle(self, *args, **options):
         username = options["admin_username"]
         password = options["admin_password"]
         try:
-            counts = demo_seed(admin_username=username, admin_password=password)
+            counts = demo_seed(admin_username=username, admin_password=password, call_rows=options["calls"])
         except ValidationError as error:
             if _is_about_the_password(error):
                 raise CommandError(
@@ -91,6 +103,15 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo staff accounts: %(created)s created.") % {"created": counts["staff_users_created"]}
         )
+        self.stdout.write(
+            _("Call types: %(created)s created, %(mapped)s mapped; categories: %(categories)s created.")
+            % {
+                "created": counts["call_types_created"],
+                "mapped": counts["call_types_mapped"],
+                "categories": counts["call_categories_created"],
+            }
+        )
+        self._write_calls(counts)
         if counts["admin_users_created"]:
             self.stdout.write(_("Demo administrator “%(username)s” created.") % {"username": username})
         else:
@@ -124,6 +145,37 @@ class Command(BaseCommand):
         if not counts["admin_users_created"] or counts["staff_users_created"] < len(staff_logins):
             self.stdout.write(
                 _("(If that password was changed since the account was created, use the new one.)")
+            )
+
+    def _write_calls(self, counts: dict) -> None:
+        if not counts["calls_rows"]:
+            self.stdout.write(_("911 calls: none asked for."))
+            return
+        if counts["calls_already_imported"]:
+            self.stdout.write(
+                _("911 calls: the demo file (%(rows)s rows) was already imported; nothing to do.")
+                % {"rows": counts["calls_rows"]}
+            )
+            return
+        self.stdout.write(
+            _(
+                "911 calls: %(created)s created, %(updated)s updated, %(unchanged)s unchanged; %(rejected)s "
+                "bad rows left out on purpose (see the batch's error report); %(unplaced)s unplaced."
+            )
+            % {
+                "created": counts["calls_created"],
+                "updated": counts["calls_updated"],
+                "unchanged": counts["calls_unchanged"],
+                "rejected": counts["calls_rejected"],
+                "unplaced": counts["calls_unplaced"],
+            }
+        )
+        if counts["calls_batch_status"] != ImportBatch.Status.SUCCEEDED:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("The import of the demo calls was %(status)s: see its batch in the admin.")
+                    % {"status": ImportBatch.Status(counts["calls_batch_status"]).label}
+                )
             )
 
 
