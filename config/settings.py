@@ -298,6 +298,8 @@ SERVICE_NON_EMERGENCY_PHONE = env("SERVICE_NON_EMERGENCY_PHONE", default="450 46
 SECTOR_BOUNDARY_TOLERANCE_M = env.float("SECTOR_BOUNDARY_TOLERANCE_M", default=30.0)
 # Overlaps and gaps between active sectors smaller than this (square metres) are drawing noise, not errors.
 SECTOR_TOPOLOGY_TOLERANCE_M2 = env.float("SECTOR_TOPOLOGY_TOLERANCE_M2", default=100.0)
+# The largest CAD export an analyst may upload (bytes); larger ones go through `manage.py import_calls`.
+CALLS_IMPORT_MAX_UPLOAD_BYTES = env.int("CALLS_IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 
 # --- Outside geocoder -----------------------------------------------------------------------------------
 # A Nominatim-compatible search asked when our own address index finds nothing (beats/addresses/geocoder.py).
