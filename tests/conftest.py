@@ -74,22 +74,41 @@ def english():
         yield
 
 
+# The data migrations whose rows tests rely on, in the order they run: (app, migration, function). Each function
+# creates only what is missing, so running it again is safe.
+DATA_MIGRATIONS = [
+    ("officers", "0003_languages_and_roles", "create"),
+    ("accounts", "0001_administrators_reset_second_factors", "grant"),
+    ("calls", "0002_shipped_profiles", "create"),
+    ("calls", "0003_batch_upload", "grant"),
+    ("calls", "0005_nightly_recompute", "create"),
+]
+
+
 @pytest.fixture
 def migration_data(db):
-    """The rows data migrations create (roles as groups, languages), made again if a flush removed them.
+    """The rows data migrations create (roles as groups and their permissions, languages, the shipped import
+    profiles, the nightly schedule), made again if a flush removed them.
 
     Transactional tests flush the database when they end; serialized rollback brings the rows back for the
     next test that asks for it, but not in every ordering (a live server started mid-suite). This runs the
-    migration's own code again on its historical models, so the roles under test stay the migration's.
+    migrations' own code again on their historical models, so what is under test stays the migrations'.
     """
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 
-    migration = importlib.import_module("officers.migrations.0003_languages_and_roles")
-    if Group.objects.filter(name__in=migration.ROLES).count() < len(migration.ROLES):
-        state = MigrationLoader(connection).project_state(("officers", "0003_languages_and_roles"))
-        migration.create(state.apps, None)
+    from calls.models import ImportProfile
+
+    roles = importlib.import_module("officers.migrations.0003_languages_and_roles").ROLES
+    complete = Group.objects.filter(name__in=roles).count() == len(roles) and ImportProfile.objects.exists()
+    if complete:
+        return
+    loader = MigrationLoader(connection)
+    for app_label, name, function in DATA_MIGRATIONS:
+        state = loader.project_state((app_label, name))
+        module = importlib.import_module(f"{app_label}.migrations.{name}")
+        getattr(module, function)(state.apps, None)
 
 
 @pytest.fixture
