@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from beats.models import Sector
-from calls.models import Call, CallCategory, CallType, ImportBatch, Placement, Urgency
+from calls.models import Call, CallCategory, CallType, ImportBatch, ImportProfile, Placement, Urgency
 from calls.synthetic import DEMO_CALL_TYPES, write_demo_cad
 from demo.calls import (
     DEMO_BAD_ROW_RATE,
@@ -49,6 +49,13 @@ def seeded(shipped_demo_profile):
     demo_seed_sectors()
     demo_seed_call_types()
     return demo_seed_calls(today=TODAY, rows=ROWS)
+
+
+def test_the_demo_profile_is_made_again_when_it_was_deleted():
+    ImportProfile.objects.filter(name="longueuil-cad-demo").delete()
+
+    assert demo_profile().source == "longueuil-cad"
+    assert ImportProfile.objects.get(name="longueuil-cad-demo").coordinates_epsg == 32188
 
 
 def test_the_window_is_the_24_full_months_before_today():
