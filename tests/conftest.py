@@ -87,6 +87,10 @@ DATA_MIGRATIONS = [
 
 @pytest.fixture
 def migration_data(db):
+    ensure_migration_data()
+
+
+def ensure_migration_data():
     """The rows data migrations create (roles as groups and their permissions, languages, the shipped import
     profiles, the nightly schedule), made again if a flush removed them.
 
@@ -109,6 +113,17 @@ def migration_data(db):
         state = loader.project_state((app_label, name))
         module = importlib.import_module(f"{app_label}.migrations.{name}")
         getattr(module, function)(state.apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request):
+    """Every test that uses the database starts with the data migrations' rows (see migration_data): a test
+    run after a transactional one (which flushes) must not find the roles or the import profiles gone."""
+    uses_database = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db")
+    )
+    if uses_database:
+        request.getfixturevalue("migration_data")
 
 
 @pytest.fixture

@@ -5,14 +5,15 @@ from django.contrib.auth.models import Group
 from django_celery_beat.models import PeriodicTask
 
 from calls.models import ImportProfile
+from tests.conftest import ensure_migration_data
 
 
 @pytest.mark.django_db
-def test_migration_data_is_made_again_after_a_flush(request):
+def test_migration_data_is_made_again_after_a_flush():
     Group.objects.all().delete()
     ImportProfile.objects.all().delete()
     PeriodicTask.objects.all().delete()
-    request.getfixturevalue("migration_data")
+    ensure_migration_data()
     assert {"Administrator", "Supervisor", "Officer", "Analyst"} <= set(
         Group.objects.values_list("name", flat=True)
     )
