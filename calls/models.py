@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from beats import index as sector_index
@@ -366,7 +366,7 @@ class Call(models.Model):
     objects = CallQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("call")
+        verbose_name = pgettext_lazy("a 911 call", "call")
         verbose_name_plural = _("calls")
         ordering = ["-received_at"]
         constraints = [

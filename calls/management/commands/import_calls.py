@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import ImportBatch, ImportProfile
 from calls.services import calls_import
@@ -72,7 +72,11 @@ class Command(BaseCommand):
         ]
         if batch.error_report:
             lines.append(
-                _("Error report (%(count)s rows): %(url)s")
+                ngettext(
+                    "Error report (%(count)s rejected row): %(url)s",
+                    "Error report (%(count)s rejected rows): %(url)s",
+                    batch.rejected,
+                )
                 % {"count": batch.rejected, "url": reverse("admin:calls_importbatch_report", args=[batch.pk])}
             )
         self.stdout.write("\n".join(lines))
