@@ -20,7 +20,6 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum, Value
@@ -30,12 +29,12 @@ from django.utils import timezone
 from beats import index as sector_index
 from beats.models import Sector
 
-from .models import Call, CallCountsState, ImportBatch, MonthlyCallCount, Placement, Urgency
+from .models import Call, CallCountsState, ImportBatch, MonthlyCallCount, Urgency
+from .placement import place_calls
 
 logger = logging.getLogger(__name__)
 
 REPLACE_CHUNK_SIZE = 5000
-_PLACED = (sector_index.INSIDE, sector_index.BOUNDARY, sector_index.NEARBY)
 
 
 # --- months -------------------------------------------------------------------------------------------------
@@ -204,38 +203,6 @@ class ReplaceResult:
     examined: int
     moved: int
     months: list[date]
-
-
-def place_calls(
-    index: sector_index.SectorIndex,
-    sector_by_code: dict[str, int],
-    lons: list[float | None],
-    lats: list[float | None],
-    source_codes: list[str],
-) -> tuple[list[int | None], list[int]]:
-    """Sector and placement rule of each call, by the import's rule (calls.services._Importer.place).
-
-    The index's boundary rule first; a call without coordinates falls back on the source's sector code; the
-    rest is unplaced.
-    """
-    xs = np.array([np.nan if lon is None else lon for lon in lons], dtype=float)
-    ys = np.array([np.nan if lat is None else lat for lat in lats], dtype=float)
-    found = index.locate_many(xs, ys)
-    sector_ids: list[int | None] = []
-    placements: list[int] = []
-    for lon, code, sector_id, rule in zip(
-        lons, source_codes, found.sector_ids.tolist(), found.rules.tolist(), strict=True
-    ):
-        if rule in _PLACED and sector_id:
-            sector_ids.append(sector_id)
-            placements.append(rule)
-        elif lon is None and code and (fallback := sector_by_code.get(code.upper())):
-            sector_ids.append(fallback)
-            placements.append(Placement.SOURCE_CODE)
-        else:
-            sector_ids.append(None)
-            placements.append(Placement.UNPLACED)
-    return sector_ids, placements
 
 
 def calls_replace(*, chunk_size: int = REPLACE_CHUNK_SIZE) -> ReplaceResult:

@@ -34,7 +34,6 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from beats.models import Sector
 from .counts import counts_update_for_batch
 from .models import Call, CallType, ImportBatch, ImportProfile, Placement, Urgency
 from .parsing import ParsedCall, RowError, RowParser
+from .placement import PLACED_RULES, place_calls
 from .readers import ReadError, TableReader, scan
 
 CHUNK_SIZE = 5000
@@ -159,32 +159,27 @@ class _Importer:
     # --- placing ------------------------------------------------------------------------------------------
 
     def place(self, calls: list[ParsedCall]) -> tuple[list[int | None], list[int]]:
-        lons = np.array([np.nan if c.lon is None else c.lon for c in calls], dtype=float)
-        lats = np.array([np.nan if c.lat is None else c.lat for c in calls], dtype=float)
-        found = self.index.locate_many(lons, lats)
-        sector_ids: list[int | None] = []
-        placements: list[int] = []
+        sector_ids, placements = place_calls(
+            self.index,
+            self.sector_by_code,
+            [call.lon for call in calls],
+            [call.lat for call in calls],
+            [call.source_sector_code for call in calls],
+        )
+        # The batch's quality panel, read off the placements.
         counters = self.counters
-        for call, sector_id, rule in zip(calls, found.sector_ids.tolist(), found.rules.tolist(), strict=True):
-            source_code = call.source_sector_code.upper()
-            if rule in (sector_index.INSIDE, sector_index.BOUNDARY, sector_index.NEARBY) and sector_id:
-                sector_ids.append(sector_id)
-                placements.append(rule)
+        for call, sector_id, placement in zip(calls, sector_ids, placements, strict=True):
+            if placement in PLACED_RULES:
+                source_code = call.source_sector_code.upper()
                 if source_code and source_code != self.code_by_sector[sector_id].upper():
                     counters.sector_disagreement += 1
                 continue
             if call.lon is None:
                 counters.without_coordinates += 1
-                fallback = self.sector_by_code.get(source_code) if source_code else None
-                if fallback:
-                    sector_ids.append(fallback)
-                    placements.append(Placement.SOURCE_CODE)
-                    continue
             else:
                 counters.outside_territory += 1
-            counters.unplaced += 1
-            sector_ids.append(None)
-            placements.append(Placement.UNPLACED)
+            if placement == Placement.UNPLACED:
+                counters.unplaced += 1
         return sector_ids, placements
 
     # --- classifying --------------------------------------------------------------------------------------
