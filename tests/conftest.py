@@ -82,6 +82,7 @@ DATA_MIGRATIONS = [
     ("calls", "0002_shipped_profiles", "create"),
     ("calls", "0003_batch_upload", "grant"),
     ("calls", "0005_nightly_recompute", "create"),
+    ("calls", "0006_analysis_grants", "grant"),
 ]
 
 
