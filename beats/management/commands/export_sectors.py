@@ -1,13 +1,13 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy
 
 from beats.services import sectors_export_geojson
+from config.commands import Command as ProjectCommand
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = gettext_lazy(
         "Write every sector as a GeoJSON FeatureCollection (the format import_sectors reads)."
     )

@@ -1,14 +1,15 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beats.addresses.importer import AddressImportOptions, addresses_import
+from config.commands import Command as ProjectCommand
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = gettext_lazy(
         "Create or update civic addresses from a CSV or GeoJSON file, all or nothing. "
         "Example: import_addresses adresses.csv --number-column NO_CIVIQUE --source-crs EPSG:32188"

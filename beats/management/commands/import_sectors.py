@@ -1,14 +1,15 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beats.services import SectorImportOptions, sectors_import_geojson
+from config.commands import Command as ProjectCommand
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = gettext_lazy(
         "Create or update sectors by code from a GeoJSON FeatureCollection, all or nothing. "
         "Example: import_sectors beats.geojson --code-property beat --source-crs EPSG:32188"

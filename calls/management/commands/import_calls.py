@@ -1,15 +1,16 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import ImportBatch, ImportProfile
 from calls.services import calls_import
+from config.commands import Command as ProjectCommand
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = gettext_lazy(
         "Import a dispatch (CAD) export of 911 calls with an import profile. All or nothing unless "
         "--max-bad-percent is given. Example: import_calls spd_calls.csv --profile seattle-cad"

@@ -1,11 +1,12 @@
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calls.counts import counts_recompute, month_range
+from config.commands import Command as ProjectCommand
 
 
 def _month(value: str) -> date:
@@ -16,7 +17,7 @@ def _month(value: str) -> date:
         raise CommandError(_("“%(value)s” is not a month written YYYY-MM.") % {"value": value}) from None
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = gettext_lazy(
         "Recompute the monthly call counts from the calls: every month, or the months from --from to --to "
         "(included). Safe to run at any time and as often as wanted: the result is the same."
