@@ -304,6 +304,11 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
 
+    @property
+    def imported(self) -> int:
+        """Rows of the file the calls table now holds as the file says: created, updated or already so."""
+        return self.created + self.updated + self.unchanged
+
     def percent(self, count: int) -> float | None:
         """A counter as a share of the rows read; None when nothing was read."""
         return 100 * count / self.rows_read if self.rows_read else None

@@ -15,4 +15,5 @@ urlpatterns = [
         name="call-import-progress",
     ),
     path(format_lazy("<int:batch_id>/{}", _("report/")), views.import_report, name="call-import-report"),
+    path(format_lazy("<int:batch_id>/{}", _("retry/")), views.import_retry, name="call-import-retry"),
 ]

@@ -6,6 +6,7 @@ import logging
 from functools import partial
 from pathlib import PurePath
 
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import ImportUploadForm, max_upload_bytes
 from .models import ImportBatch
@@ -62,6 +63,20 @@ def _start_import(batch_id: int) -> None:
             finished_at=timezone.now(),
             failure_message=_("The import could not be started; the file is kept: try again later."),
         )
+
+
+def _retry_import(batch: ImportBatch) -> bool:
+    """Queue a failed batch again from its kept upload; False when it cannot run again (not failed, or the file
+    is gone). The status moves only from failed, so a double click queues it once."""
+    if not batch.upload or not default_storage.exists(batch.upload):
+        return False
+    with transaction.atomic():
+        requeued = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.FAILED).update(
+            status=ImportBatch.Status.QUEUED, started_at=None, finished_at=None, failure_message=""
+        )
+        if requeued:
+            transaction.on_commit(partial(_start_import, batch.pk))
+    return bool(requeued)
 
 
 def _progress(batch: ImportBatch) -> dict:
@@ -124,6 +139,11 @@ def import_detail(request, batch_id: int):
     """One batch: its progress (live with JavaScript, as of loading without), quality and error report."""
     batch = get_object_or_404(ImportBatch.objects.select_related("profile", "uploaded_by"), pk=batch_id)
     progress = _progress(batch)
+    can_retry = (
+        batch.status == ImportBatch.Status.FAILED
+        and bool(batch.upload)
+        and request.user.has_perm("calls.add_importbatch")
+    )
     return render(
         request,
         "calls/import.html",
@@ -131,8 +151,23 @@ def import_detail(request, batch_id: int):
             "batch": batch,
             "progress": progress,
             "quality": _quality(batch) if progress["finished"] and batch.rows_read else None,
+            "can_retry": can_retry,
         },
     )
+
+
+@never_cache
+@staff_member_required
+@permission_required("calls.add_importbatch", raise_exception=True)
+@require_POST
+def import_retry(request, batch_id: int):
+    """Run a failed batch again from the file it kept (a crash, a time limit, the database away)."""
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    if _retry_import(batch):
+        messages.success(request, _("The import was started again."))
+    else:
+        messages.error(request, _("This import cannot be started again: upload the file again."))
+    return redirect("staff:call-import", batch_id=batch.pk)
 
 
 @never_cache

@@ -225,7 +225,7 @@ def test_the_json_gives_the_running_counters_from_the_cache(analyst, saved_profi
         "imported": 4910,
     }
     html = analyst.get(reverse("staff:call-import", args=[batch.pk])).content.decode()
-    assert 'data-counter="rows_read">5000<' in html
+    assert 'data-counter="rows_read">5\xa0000<' in html  # grouped as French writes numbers
 
 
 def test_the_json_of_a_finished_batch_gives_its_own_counters(analyst, batch):
@@ -286,3 +286,70 @@ def test_cells_are_neutralised_only_when_they_look_like_formulas():
     assert neutralise_cell("=1+1") == "'=1+1"
     assert neutralise_cell("a=1") == "a=1"
     assert neutralise_cell("") == ""
+
+
+def test_counters_are_grouped_by_thousands_in_the_page_language(analyst, saved_profile):
+    batch = ImportBatch.objects.create(
+        profile=saved_profile(), file_name="big.csv", status="succeeded", rows_read=1234567, created=1234000
+    )
+    with translation.override("en"):
+        english = analyst.get(reverse("staff:call-import", args=[batch.pk])).content.decode()
+        listing = analyst.get(reverse("staff:call-imports")).content.decode()
+    assert 'data-counter="rows_read">1,234,567<' in english
+    assert "<td>1,234,000</td>" in listing
+
+
+@pytest.fixture
+def failed_batch(saved_profile, private_storage):
+    path = f"calls/uploads/{999}/calls.csv"
+    (private_storage / "calls/uploads/999").mkdir(parents=True)
+    (private_storage / path).write_bytes(csv_bytes(GOOD_ROWS))
+    return ImportBatch.objects.create(
+        profile=saved_profile(name="retried", source="retried-cad"),
+        file_name="calls.csv",
+        status="failed",
+        upload=path,
+        failure_message="The import stopped on an error, and nothing was kept: OperationalError: gone",
+    )
+
+
+def test_a_failed_batch_runs_again_from_its_kept_file(
+    analyst, failed_batch, eager, django_capture_on_commit_callbacks
+):
+    page = analyst.get(reverse("staff:call-import", args=[failed_batch.pk])).content.decode()
+    assert 'id="import-retry"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = analyst.post(reverse("staff:call-import-retry", args=[failed_batch.pk]))
+    assert response.status_code == 302
+    failed_batch.refresh_from_db()
+    # Without a broker the task ran inside the request, from the kept file.
+    assert failed_batch.status == "succeeded" and failed_batch.created == 3
+    assert failed_batch.failure_message == ""
+    assert Call.objects.count() == 3
+    # Done: no second run, no button.
+    assert 'id="import-retry"' not in analyst.get(response["Location"]).content.decode()
+    analyst.post(reverse("staff:call-import-retry", args=[failed_batch.pk]))
+    failed_batch.refresh_from_db()
+    assert failed_batch.status == "succeeded"
+
+
+def test_a_batch_that_did_not_fail_or_lost_its_file_cannot_run_again(analyst, batch, failed_batch):
+    for candidate in (batch, failed_batch):
+        if candidate is failed_batch:
+            ImportBatch.objects.filter(pk=failed_batch.pk).update(upload="calls/uploads/999/gone.csv")
+        response = analyst.post(reverse("staff:call-import-retry", args=[candidate.pk]), follow=True)
+        assert "cannot be started again" in response.content.decode()
+    assert ImportBatch.objects.get(pk=batch.pk).status == "rejected"
+    assert ImportBatch.objects.get(pk=failed_batch.pk).status == "failed"
+
+
+def test_only_those_who_may_import_may_retry(client, make_staff, failed_batch):
+    client.force_login(make_staff("reader", "calls.view_importbatch"))
+    assert (
+        'id="import-retry"'
+        not in client.get(reverse("staff:call-import", args=[failed_batch.pk])).content.decode()
+    )
+    assert client.post(reverse("staff:call-import-retry", args=[failed_batch.pk])).status_code == 403
+    assert client.get(reverse("staff:call-import-retry", args=[failed_batch.pk])).status_code in (403, 405)
+    failed_batch.refresh_from_db()
+    assert failed_batch.status == "failed"

@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from calls.counts import counts_recompute, month_range
 from config.commands import Command as ProjectCommand
@@ -41,11 +41,13 @@ class Command(ProjectCommand):
                 raise CommandError(_("--to comes before --from."))
             months = month_range(start, end)
         rows = counts_recompute(months=months)
+        count_rows = ngettext("%(rows)s count row", "%(rows)s count rows", rows) % {"rows": rows}
         if months is None:
-            message = _("Every month recomputed: %(rows)s count rows.") % {"rows": rows}
+            message = _("Every month recomputed: %(count_rows)s.") % {"count_rows": count_rows}
         else:
-            message = _("%(months)s months recomputed: %(rows)s count rows.") % {
-                "months": len(months),
-                "rows": rows,
-            }
+            message = ngettext(
+                "%(months)s month recomputed: %(count_rows)s.",
+                "%(months)s months recomputed: %(count_rows)s.",
+                len(months),
+            ) % {"months": len(months), "count_rows": count_rows}
         self.stdout.write(message)

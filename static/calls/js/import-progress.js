@@ -14,13 +14,15 @@
   var url = panel.getAttribute("data-progress-url");
   var INTERVAL = 1000;
   var BACK_OFF = 5000;
+  // The same digit grouping as the server's rendering ("12 345" in French, "12,345" in English).
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   function show(data) {
     var counters = panel.querySelectorAll("[data-counter]");
     for (var i = 0; i < counters.length; i += 1) {
       var value = data[counters[i].getAttribute("data-counter")];
       if (typeof value === "number") {
-        counters[i].textContent = String(value);
+        counters[i].textContent = numbers.format(value);
       }
     }
     var status = panel.querySelector('[data-field="status_label"]');
