@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +83,16 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     list_select_related = ["profile"]
     exclude = ["error_report"]
     readonly_fields = ["report_link"]
+
+    # Files are uploaded on the staff page, which runs the import in a worker and follows it live: the admin's
+    # "add" button leads there, for those who may import.
+    def has_add_permission(self, request):
+        return request.user.has_perm("calls.add_importbatch")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return redirect("staff:call-imports")
 
     @admin.display(description=_("error report"))
     def report_link(self, batch):

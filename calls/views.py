@@ -5,6 +5,7 @@ import io
 import logging
 from functools import partial
 from pathlib import PurePath
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -14,18 +15,20 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import ImportUploadForm, max_upload_bytes
-from .models import ImportBatch
+from .models import CallType, ImportBatch, Urgency
 from .tasks import calls_import_task, import_progress, upload_path
 
 logger = logging.getLogger(__name__)
 
 RECENT_BATCHES = 25
+UNMAPPED_EXAMPLES = 10
 COUNTERS = ("rows_read", "created", "updated", "unchanged", "rejected")
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -96,6 +99,20 @@ def _progress(batch: ImportBatch) -> dict:
     }
 
 
+def _unmapped_call_types(batch: ImportBatch) -> dict | None:
+    """The call types of the batch's source still waiting for an analyst to map them, and where to map them."""
+    unmapped = CallType.objects.filter(source=batch.profile.source, urgency=Urgency.UNMAPPED)
+    count = unmapped.count()
+    if not count:
+        return None
+    query = urlencode({"source__exact": batch.profile.source, "urgency__exact": Urgency.UNMAPPED})
+    return {
+        "count": count,
+        "examples": list(unmapped.order_by("code").values_list("code", "label")[:UNMAPPED_EXAMPLES]),
+        "url": f"{reverse('admin:calls_calltype_changelist')}?{query}",
+    }
+
+
 def _quality(batch: ImportBatch) -> list[dict]:
     rows = [
         (_("Without coordinates"), batch.without_coordinates),
@@ -152,6 +169,7 @@ def import_detail(request, batch_id: int):
             "progress": progress,
             "quality": _quality(batch) if progress["finished"] and batch.rows_read else None,
             "can_retry": can_retry,
+            "unmapped": _unmapped_call_types(batch) if progress["finished"] else None,
         },
     )
 

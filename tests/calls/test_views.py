@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from calls.models import Call, ImportBatch
+from calls.models import Call, CallType, ImportBatch
 from calls.tasks import PROGRESS_KEY
 from calls.views import neutralise_cell
 from config.celery import app
@@ -353,3 +353,37 @@ def test_only_those_who_may_import_may_retry(client, make_staff, failed_batch):
     assert client.get(reverse("staff:call-import-retry", args=[failed_batch.pk])).status_code in (403, 405)
     failed_batch.refresh_from_db()
     assert failed_batch.status == "failed"
+
+
+def test_the_batch_page_lists_the_call_types_left_to_map(client, make_staff, batch):
+    source = batch.profile.source
+    CallType.objects.create(source=source, code="ZZ9", label="NEW CODE", urgency="unmapped")
+    CallType.objects.create(source=source, code="A1", label="mapped", urgency="urgent")
+    CallType.objects.create(source="elsewhere", code="B2", label="other source", urgency="unmapped")
+    url = reverse("staff:call-import", args=[batch.pk])
+
+    client.force_login(make_staff("mapper", "calls.view_importbatch", "calls.change_calltype"))
+    html = client.get(url).content.decode()
+    assert 'id="import-unmapped"' in html and "<code>ZZ9</code> — NEW CODE" in html
+    assert "A1" not in html and "B2" not in html
+    assert f"?source__exact={source}&amp;urgency__exact=unmapped" in html
+
+    client.force_login(make_staff("reader", "calls.view_importbatch"))
+    html = client.get(url).content.decode()
+    assert "ZZ9" in html and "urgency__exact" not in html  # told, but not sent where they cannot go
+
+    CallType.objects.filter(code="ZZ9").update(urgency="other")
+    assert 'id="import-unmapped"' not in client.get(url).content.decode()
+
+
+def test_the_admins_add_button_of_batches_leads_to_the_upload_page(client, make_staff):
+    client.force_login(make_staff("importer", "calls.view_importbatch", "calls.add_importbatch"))
+    response = client.get(reverse("admin:calls_importbatch_add"))
+    assert response.status_code == 302 and response["Location"] == reverse("staff:call-imports")
+    assert (
+        reverse("admin:calls_importbatch_add")
+        in client.get(reverse("admin:calls_importbatch_changelist")).content.decode()
+    )
+
+    client.force_login(make_staff("reader", "calls.view_importbatch"))
+    assert client.get(reverse("admin:calls_importbatch_add")).status_code == 403
