@@ -1,5 +1,7 @@
 """The staff upload of a dispatch export."""
 
+import re
+from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -8,8 +10,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .models import ImportBatch, ImportProfile
+from .models import CallCategory, ImportBatch, ImportProfile, Urgency
 
 EXTENSIONS = (".csv", ".xlsx")
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -73,3 +76,63 @@ class ImportUploadForm(forms.Form):
         if cleaned.get("mode") == ImportBatch.Mode.ALL_OR_NOTHING:
             cleaned["max_bad_percent"] = Decimal(0)
         return cleaned
+
+
+COMPARISONS = (
+    ("previous_month", _("previous month")),
+    ("same_month_last_year", _("same month last year")),
+    ("baseline", _("pre-programme baseline")),
+)
+DEFAULT_BASELINE_MONTHS = 12
+MAX_BASELINE_MONTHS = 60
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
+
+
+class MonthField(forms.CharField):
+    """A calendar month typed as YYYY-MM (what <input type="month"> sends); cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": _("YYYY-MM")})
+    default_error_messages = {
+        "invalid": _("Give a month as year-month, e.g. 2025-03."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = _MONTH.match(value.strip())
+        if match is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        year, month = int(match.group(1)), int(match.group(2))
+        if not (1 <= month <= 12 and 1900 <= year <= 9999):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date(year, month, 1)
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if isinstance(value, date) else value
+
+
+class CallAnalysisForm(forms.Form):
+    """The filters of the analysts' view of call deltas (a GET form: every field is optional, and a bad value
+    falls back to its default beside an error that says why)."""
+
+    month = MonthField(label=_("Month"), required=False)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        required=False,
+        choices=[("", _("all calls")), *Urgency.choices],
+    )
+    category = forms.ModelChoiceField(
+        label=pgettext_lazy("call category", "Category"),
+        required=False,
+        queryset=CallCategory.objects.order_by("slug"),
+        empty_label=_("all categories"),
+    )
+    baseline_months = forms.IntegerField(
+        label=_("Baseline months"),
+        required=False,
+        min_value=1,
+        max_value=MAX_BASELINE_MONTHS,
+        help_text=_("Full months before the programme start that make up the baseline."),
+    )
+    map = forms.ChoiceField(label=_("Map shows the change against"), required=False, choices=COMPARISONS)

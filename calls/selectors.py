@@ -301,3 +301,16 @@ def programme_evaluation(
 def call_counts_state() -> CallCountsState | None:
     """When the counts were written and which sector map their calls were placed with."""
     return CallCountsState.objects.select_related("sector_map_version").filter(pk=1).first()
+
+
+def default_analysis_month(*, today: date | None = None) -> date:
+    """The month the analysts' view opens on: the last complete month (before this one, in the service's zone)
+    that has counts; this month when no earlier month has any. One query."""
+    current = month_start(today or timezone.localdate())
+    latest = (
+        MonthlyCallCount.objects.filter(month__lt=current)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    return latest or current

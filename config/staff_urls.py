@@ -12,4 +12,5 @@ urlpatterns = [
     path(_("territory/"), beats_views.territory, name="territory"),
     path(_("coverage/"), officers_views.coverage_board, name="coverage"),
     path(_("imports/"), include("calls.urls")),
+    path(_("call-trends/"), include("calls.analysis_urls")),
 ]
