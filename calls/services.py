@@ -7,6 +7,10 @@ How an import runs:
 * Rows stream from the file in chunks of CHUNK_SIZE: parsed by the profile, placed in sectors with the
   point → sector index, classified by call type (new codes are created unmapped), and upserted by
   (source, incident number). A digest of what a row writes tells unchanged rows, which are not written.
+* On PostgreSQL a chunk is written with COPY into a temporary staging table and one
+  INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE the digest differs; elsewhere (SQLite, the demo) with
+  Django's bulk_create(update_conflicts=True). Both count created/updated/unchanged as if the rows were
+  written one by one, in file order (a number repeated in a file: its last row wins).
 * Everything is written inside one transaction; nothing of a batch is kept unless the batch succeeds.
   - all_or_nothing: the first bad row stops the writing, but the rest of the file is still read and parsed,
     so the report lists every bad row of the file at once; then everything is rolled back (status rejected).
@@ -34,9 +38,10 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from beats import index as sector_index
 from beats.models import Sector
@@ -47,7 +52,7 @@ from .parsing import ParsedCall, RowError, RowParser
 from .placement import PLACED_RULES, place_calls
 from .readers import ReadError, TableReader, scan
 
-CHUNK_SIZE = 5000
+CHUNK_SIZE = 20_000
 MAX_REPORTED_PROBLEMS = 10_000
 MAX_REPORTED_VALUE = 100
 
@@ -68,6 +73,60 @@ UPDATE_FIELDS = [
     "batch",
     "row_hash",
 ]
+
+# The PostgreSQL writer: a session-temporary staging table (dropped at commit, or at the end of the import),
+# filled by COPY a chunk at a time, then upserted into calls_call in one statement. Unchanged rows (same
+# digest) are left alone by the WHERE, so they keep the batch that wrote them; the statement returns how many
+# rows it inserted and how many it updated.
+# Whole numbers are staged as int8 and narrowed by the INSERT: binary COPY into an int2 column silently
+# wraps a Python int that does not fit, whereas the INSERT's cast refuses it.
+STAGING_TABLE = "calls_import_staging"
+STAGING_COLUMNS = (
+    ("incident_number", "text"),
+    ("received_at", "timestamptz"),
+    ("call_type_id", "int8"),
+    ("priority", "int8"),
+    ("origin", "text"),
+    ("lon", "float8"),
+    ("lat", "float8"),
+    ("source_sector_code", "text"),
+    ("sector_id", "int8"),
+    ("placement", "int8"),
+    ("row_hash", "text"),
+)
+STAGING_TYPES = [kind for _name, kind in STAGING_COLUMNS]
+_STAGED = ", ".join(name for name, _kind in STAGING_COLUMNS)
+STAGING_CREATE = (
+    f"CREATE TEMPORARY TABLE {STAGING_TABLE} "
+    f"({', '.join(f'{name} {kind}' for name, kind in STAGING_COLUMNS)}) ON COMMIT DROP"
+)
+STAGING_COPY = f"COPY {STAGING_TABLE} ({_STAGED}) FROM STDIN (FORMAT BINARY)"
+_UPDATED = [
+    "received_at",
+    "call_type_id",
+    "priority",
+    "origin",
+    "lon",
+    "lat",
+    "source_sector_code",
+    "sector_id",
+    "placement",
+    "sector_map_version_id",
+    "batch_id",
+    "row_hash",
+]
+# Built from the constants above only, never from input.
+UPSERT_SQL = f"""
+WITH written AS (
+    INSERT INTO calls_call (source, {_STAGED}, sector_map_version_id, batch_id)
+    SELECT %(source)s::text, {_STAGED}, %(version)s::bigint, %(batch)s::bigint FROM {STAGING_TABLE}
+    ON CONFLICT (source, incident_number) DO UPDATE SET
+        {", ".join(f"{name} = EXCLUDED.{name}" for name in _UPDATED)}
+    WHERE calls_call.row_hash IS DISTINCT FROM EXCLUDED.row_hash
+    RETURNING xmax = 0 AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+"""  # noqa: S608
 
 
 class _Rollback(Exception):
@@ -116,9 +175,10 @@ class _Report:
             return ""
         text = self.buffer.getvalue()
         if self.problems > MAX_REPORTED_PROBLEMS:
-            text += _("(%(count)s more problems not listed)\n") % {
-                "count": self.problems - MAX_REPORTED_PROBLEMS
-            }
+            more = self.problems - MAX_REPORTED_PROBLEMS
+            text += ngettext(
+                "(%(count)s more problem not listed)\n", "(%(count)s more problems not listed)\n", more
+            ) % {"count": more}
         return text
 
 
@@ -155,6 +215,8 @@ class _Importer:
         self.counters = _Counters()
         self.report = _Report()
         self.writing = True
+        self.staged = connection.vendor == "postgresql"
+        self.staging_ready = False
 
     # --- placing ------------------------------------------------------------------------------------------
 
@@ -206,6 +268,21 @@ class _Importer:
 
     def write(self, calls: list[ParsedCall], sector_ids: list[int | None], placements: list[int]) -> None:
         self.call_type_ids(calls)
+        call_types = self.call_types
+        type_ids = [call_types.get(call.call_type_code) if call.call_type_code else None for call in calls]
+        digests = [
+            row_hash(call, call_type_id=type_id, sector_id=sector_id, placement=placement)
+            for call, type_id, sector_id, placement in zip(
+                calls, type_ids, sector_ids, placements, strict=True
+            )
+        ]
+        if self.staged:
+            self.write_staged(calls, type_ids, sector_ids, placements, digests)
+        else:
+            self.write_models(calls, type_ids, sector_ids, placements, digests)
+
+    def write_models(self, calls, type_ids, sector_ids, placements, digests) -> None:
+        """Any database: look up the stored digests, count, and upsert the rows that changed with the ORM."""
         existing = dict(
             Call.objects.filter(
                 source=self.source, incident_number__in={call.incident_number for call in calls}
@@ -213,9 +290,9 @@ class _Importer:
         )
         pending: dict[str, Call] = {}
         counters = self.counters
-        for call, sector_id, placement in zip(calls, sector_ids, placements, strict=True):
-            call_type_id = self.call_types.get(call.call_type_code) if call.call_type_code else None
-            digest = row_hash(call, call_type_id=call_type_id, sector_id=sector_id, placement=placement)
+        for call, call_type_id, sector_id, placement, digest in zip(
+            calls, type_ids, sector_ids, placements, digests, strict=True
+        ):
             # As if rows were written one by one: a number seen earlier in this chunk compares with that row.
             known = pending.get(call.incident_number)
             previous = known.row_hash if known is not None else existing.get(call.incident_number)
@@ -245,13 +322,100 @@ class _Importer:
         if pending:
             self.write_rows(list(pending.values()))
 
-    def write_rows(self, rows: list[Call]) -> None:
-        Call.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["source", "incident_number"],
-            update_fields=UPDATE_FIELDS,
-        )
+    def write_staged(self, calls, type_ids, sector_ids, placements, digests) -> None:
+        """PostgreSQL: one row per number (its last in the chunk) goes to the database, which says which rows it
+        inserted and which it updated; the counters are made exact for rows "written one by one" from that.
+
+        For each number, the chunk's first row compares with the stored call (created / updated / unchanged)
+        and every later row with the row before it. The upsert compares the *last* row with the stored call,
+        which gives the first row's outcome whenever the first and last rows have the same digest; the few
+        numbers whose rows differ inside the chunk have their stored digest read beforehand.
+        """
+        counters = self.counters
+        final: dict[str, tuple] = {}
+        first_digest: dict[str, str] = {}
+        last_digest: dict[str, str] = {}
+        for call, type_id, sector_id, placement, digest in zip(
+            calls, type_ids, sector_ids, placements, digests, strict=True
+        ):
+            number = call.incident_number
+            previous = last_digest.get(number)
+            if previous is None:
+                first_digest[number] = digest
+            elif previous == digest:
+                counters.unchanged += 1
+            else:
+                counters.updated += 1
+            last_digest[number] = digest
+            final[number] = (
+                number,
+                call.received_at,
+                type_id,
+                call.priority,
+                call.origin,
+                call.lon,
+                call.lat,
+                call.source_sector_code,
+                sector_id,
+                placement,
+                digest,
+            )
+        changed_inside = [number for number, digest in first_digest.items() if digest != last_digest[number]]
+        stored = {}
+        if changed_inside:
+            stored = dict(
+                Call.objects.filter(source=self.source, incident_number__in=changed_inside).values_list(
+                    "incident_number", "row_hash"
+                )
+            )
+        created, updated = counters.created, counters.updated
+        self.write_rows(list(final.values()))
+        written = (counters.created - created) + (counters.updated - updated)
+        counters.unchanged += len(final) - written
+        # The upsert judged these numbers by their last row; their first row decides.
+        for number in changed_inside:
+            old = stored.get(number)
+            if old is None:
+                continue  # created either way
+            if old != last_digest[number]:
+                counters.updated -= 1
+            else:
+                counters.unchanged -= 1
+            if old == first_digest[number]:
+                counters.unchanged += 1
+            else:
+                counters.updated += 1
+
+    def write_rows(self, rows: list) -> None:
+        """Write one chunk's rows: Call instances (ORM), or staged tuples whose outcome is counted here."""
+        if not self.staged:
+            Call.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["source", "incident_number"],
+                update_fields=UPDATE_FIELDS,
+            )
+            return
+        with connection.cursor() as cursor:
+            if not self.staging_ready:
+                # Left over when an earlier import ran inside the caller's (still open) transaction.
+                cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
+                cursor.execute(STAGING_CREATE)
+                self.staging_ready = True
+            else:
+                cursor.execute(f"TRUNCATE {STAGING_TABLE}")
+            raw = cursor.cursor  # psycopg 3's own cursor, for COPY
+            with raw.copy(STAGING_COPY) as copy:
+                copy.set_types(STAGING_TYPES)
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                UPSERT_SQL,
+                {"source": self.source, "version": self.map_version_id, "batch": self.batch.pk},
+            )
+            inserted, updated = cursor.fetchone()
+        self.counters.created += inserted
+        self.counters.updated += updated
 
     # --- the whole file -----------------------------------------------------------------------------------
 
@@ -267,6 +431,10 @@ class _Importer:
                     self.progress(dict(vars(self.counters)))
         finally:
             rows.close()  # now, while the file is still open, not whenever the generator is collected
+        if self.staging_ready:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {STAGING_TABLE}")
+            self.staging_ready = False
 
     def run_chunk(self, chunk: list[tuple[int, dict]], *, mode_all_or_nothing: bool) -> None:
         calls, errors = self.parser.parse_chunk(chunk)
@@ -347,8 +515,11 @@ def _run(
             if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
                 batch.failure_message = _("Bad rows were found, so nothing was imported (all or nothing).")
             else:
-                batch.failure_message = _(
-                    "%(bad)s of %(read)s rows are bad, more than the %(limit)s %% allowed: nothing was imported."
+                batch.failure_message = ngettext(
+                    # The count is the bad rows': "1 row of 10 is bad", "4 of 10 rows are bad".
+                    "%(bad)s row of %(read)s is bad, more than the %(limit)s %% allowed: nothing was imported.",
+                    "%(bad)s of %(read)s rows are bad, more than the %(limit)s %% allowed: nothing was imported.",
+                    importer.counters.rejected,
                 ) % {
                     "bad": importer.counters.rejected,
                     "read": importer.counters.rows_read,

@@ -122,6 +122,44 @@ def test_a_number_twice_in_one_file_is_one_call_with_its_last_values(saved_profi
     assert Call.objects.get().priority == 4
 
 
+@pytest.mark.parametrize(
+    ("stored", "again", "counters", "last"),
+    [
+        # The first row of a number compares with the stored call, each later row with the row before it.
+        ("1", ["1", "4"], (0, 1, 1), 4),
+        ("1", ["2", "1"], (0, 2, 0), 1),
+        ("1", ["2", "2", "1", "1"], (0, 2, 2), 1),
+        ("1", ["1", "1"], (0, 0, 2), 1),
+        ("1", ["4", "4"], (0, 1, 1), 4),
+        (None, ["2", "1", "1"], (1, 1, 1), 1),
+    ],
+)
+def test_a_number_repeated_in_a_file_counts_as_if_written_row_by_row(
+    saved_profile, stored, again, counters, last
+):
+    profile = saved_profile()
+    if stored is not None:
+        run(profile, [row("1", priority=stored), row("2")])
+    batch = run(profile, [row("2"), *[row("1", priority=priority) for priority in again]])
+    # Less the row of number 2: created by this import when nothing was stored, else unchanged.
+    two = (1, 0, 0) if stored is None else (0, 0, 1)
+    assert (
+        tuple(a - b for a, b in zip((batch.created, batch.updated, batch.unchanged), two, strict=True))
+        == counters
+    )
+    assert Call.objects.get(incident_number="1").priority == last
+
+
+def test_counting_is_the_same_across_chunk_boundaries(saved_profile, monkeypatch):
+    profile = saved_profile()
+    run(profile, [row("1", priority="1"), row("2")])
+    rows = [row("1", priority="2"), row("1", priority="2"), row("2"), row("1", priority="1"), row("3")]
+    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
+    batch = run(profile, rows)
+    assert (batch.created, batch.updated, batch.unchanged) == (1, 2, 2)
+    assert Call.objects.get(incident_number="1").priority == 1
+
+
 def test_same_numbers_from_two_sources_are_two_calls(saved_profile):
     run(saved_profile(), [row("1")])
     run(saved_profile(name="other", source="other-cad"), [row("1")])
@@ -193,6 +231,16 @@ def test_the_report_stops_listing_after_ten_thousand_problems(saved_profile, mon
     assert batch.rejected == 5
     assert len(report_rows(batch)) == 1 + 3 + 1
     assert batch.error_report.rstrip().endswith("(7 more problems not listed)")
+
+
+def test_counts_in_messages_agree_in_number(saved_profile, monkeypatch, english):
+    monkeypatch.setattr(services, "MAX_REPORTED_PROBLEMS", 3)
+    batch = run(saved_profile(), [row("", time="") for _ in range(2)])
+    assert batch.error_report.rstrip().endswith("(1 more problem not listed)")
+
+    rows = [row(str(n)) for n in range(9)] + [row("")]
+    batch = run(saved_profile(name="other"), rows, mode=ImportBatch.Mode.THRESHOLD, max_bad_percent=5)
+    assert batch.failure_message.startswith("1 row of 10 is bad, more than the 5 % allowed")
 
 
 def test_a_crash_midway_leaves_no_half_batch(saved_profile, monkeypatch, english):
