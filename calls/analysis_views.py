@@ -123,16 +123,21 @@ class Filters:
 
 
 def read_filters(request) -> tuple[CallAnalysisForm, Filters]:
-    """The GET filters; a missing or bad value is its default (the form keeps the error to show)."""
-    form = CallAnalysisForm(request.GET or None)
-    cleaned = {}
-    if form.is_bound:
-        form.is_valid()
-        cleaned = form.cleaned_data
-    month = cleaned.get("month") or default_analysis_month()
+    """The GET filters. A missing value is its default (shown in the form as if chosen); a bad one is its
+    default too, and the form keeps the error to show beside what was typed."""
+    data = request.GET.copy()
+    defaults = {"baseline_months": str(DEFAULT_BASELINE_MONTHS), "map": COMPARISONS[0][0]}
+    for name, value in defaults.items():
+        if not data.get(name):
+            data[name] = value
+    if not data.get("month"):
+        data["month"] = f"{default_analysis_month():%Y-%m}"
+    form = CallAnalysisForm(data)
+    form.is_valid()
+    cleaned = form.cleaned_data
     sort, descending = parse_sort(request.GET.get("sort"))
     filters = Filters(
-        month=month,
+        month=cleaned.get("month") or default_analysis_month(),
         urgency=cleaned.get("urgency") or "",
         category=cleaned.get("category"),
         baseline_months=cleaned.get("baseline_months") or DEFAULT_BASELINE_MONTHS,
@@ -140,19 +145,7 @@ def read_filters(request) -> tuple[CallAnalysisForm, Filters]:
         sort=sort,
         descending=descending,
     )
-    if not form.is_bound:
-        form = CallAnalysisForm(initial=_initial(filters))
     return form, filters
-
-
-def _initial(filters: Filters) -> dict:
-    return {
-        "month": filters.month,
-        "urgency": filters.urgency,
-        "category": filters.category,
-        "baseline_months": filters.baseline_months,
-        "map": filters.map,
-    }
 
 
 # --- Formatting for the reader's language ------------------------------------------------------------------
@@ -470,7 +463,7 @@ def call_analysis_csv(request):
 # --- A sector's page and its chart ---------------------------------------------------------------------------
 
 CHART_WIDTH, CHART_HEIGHT = 760, 320
-CHART_MARGIN = {"left": 64, "right": 16, "top": 16, "bottom": 52}
+CHART_MARGIN = {"left": 64, "right": 40, "top": 16, "bottom": 52}
 SERIES_STYLE = (
     # (key, label, colour, dash pattern, marker): never colour alone — each line has its own dash and marker.
     ("urgent", gettext_lazy("Urgent"), "#a0001b", "", "circle"),
@@ -489,7 +482,14 @@ def _nice_step(maximum: float, ticks: int = 5) -> int:
 
 
 def month_label(month: date) -> str:
-    return dateformat.format(month, "M Y")
+    """A month in full, in the reader's language ("janvier 2025")."""
+    return dateformat.format(month, "F Y")
+
+
+def axis_label(month: date) -> str:
+    """A month abridged for the chart's axis ("janv. 2025", "Jan. 2025"): Django's "N", unambiguous in French
+    where "M" writes both June and July "jui"."""
+    return dateformat.format(month, "N Y")
 
 
 def chart(points: list[MonthPoint]) -> dict:
@@ -542,7 +542,7 @@ def chart(points: list[MonthPoint]) -> dict:
             {"y": y(value), "label": number(value)} for value in range(0, int(top_value) + 1, int(step))
         ],
         "x_labels": [
-            {"x": x(i), "label": month_label(point.month)}
+            {"x": x(i), "label": axis_label(point.month)}
             for i, point in enumerate(points)
             if i % 3 == (count - 1) % 3
         ],
