@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import dateformat, formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -216,8 +216,8 @@ COLUMN_LABELS = {
     "name": gettext_lazy("Name"),
     "count": gettext_lazy("Calls"),
     "rate": gettext_lazy("Calls per 1,000 residents"),
-    "ref": gettext_lazy("Reference"),
-    "change": gettext_lazy("Change"),
+    "ref": pgettext_lazy("what calls are compared with", "Reference"),
+    "change": pgettext_lazy("difference in calls", "Change"),
     "pct": gettext_lazy("% change"),
     "p": gettext_lazy("Significance"),
 }
@@ -418,7 +418,14 @@ def call_analysis_csv(request):
         filters.sort,
         filters.descending,
     )
-    header = [_("Row"), _("Code"), _("Name"), _("Month"), _("Calls"), _("Calls per 1,000 residents")]
+    header = [
+        pgettext("CSV column: sector, unplaced calls or whole territory", "Row"),
+        _("Code"),
+        _("Name"),
+        _("Month"),
+        _("Calls"),
+        _("Calls per 1,000 residents"),
+    ]
     for _key, _attribute, heading in COMPARISON_COLUMNS:
         header += [
             _("%(comparison)s: first month") % {"comparison": heading},

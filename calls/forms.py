@@ -104,7 +104,7 @@ class MonthField(forms.CharField):
         if match is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         year, month = int(match.group(1)), int(match.group(2))
-        if not (1 <= month <= 12 and 1900 <= year <= 9999):
+        if not (1 <= month <= 12 and 1900 <= year <= 2999):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return date(year, month, 1)
 

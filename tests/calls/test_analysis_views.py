@@ -258,6 +258,7 @@ def test_parse_sort_falls_back_to_the_code():
     ("params", "message"),
     [
         ({"month": "2025-13"}, "Give a month as year-month, e.g. 2025-03."),
+        ({"month": "9999-12"}, "Give a month as year-month, e.g. 2025-03."),
         ({"month": "février"}, "Give a month as year-month, e.g. 2025-03."),
         ({"urgency": "very"}, "Select a valid choice."),
         ({"category": "999999"}, "Select a valid choice."),
@@ -416,3 +417,12 @@ def test_the_queries_do_not_grow_with_calls_or_sectors(analyst, territory, djang
     # categories of the filters and the counts' state on the page); the sector page adds the sector and its
     # months.
     assert before == [8 + 3 + 2, 8 + 3, 8 + 1 + 3 + 1 + 2, 8 + 1 + 1], before
+
+
+def test_an_inactive_sectors_page_shows_its_months_but_no_comparison(analyst, territory):
+    old = SectorFactory(code="OLD-1", is_active=False)
+    put(old, date(2024, 6, 1), 12)
+    page = analyst.get(url("staff:call-analysis-sector", code="OLD-1"), {"month": "2025-02"}).content.decode()
+    assert 'id="analysis-no-row"' in page
+    assert re.search(r'<tr data-month="2024-06">.*?<td class="num">0</td><td class="num">12</td>', page, re.S)
+    assert "OLD-1" not in [code for code in codes(analyst.get(url("staff:call-analysis")).content.decode())]
