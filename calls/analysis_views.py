@@ -218,6 +218,7 @@ COLUMN_LABELS = {
     "rate": gettext_lazy("Calls per 1,000 residents"),
     "ref": pgettext_lazy("what calls are compared with", "Reference"),
     "change": pgettext_lazy("difference in calls", "Change"),
+    # xgettext:no-python-format (a plain percent sign, never formatted)
     "pct": gettext_lazy("% change"),
     "p": gettext_lazy("Significance"),
 }
@@ -259,6 +260,7 @@ MAP_BINS = (
 )
 MAP_SPECIAL = (
     ("noise", gettext_lazy("Change not significant (noise)")),
+    # xgettext:no-python-format (a plain percent sign, never formatted)
     ("undefined", gettext_lazy("% change not defined (no calls in the reference)")),
     ("none", gettext_lazy("No comparison (no data for the reference months)")),
 )
@@ -290,6 +292,7 @@ def map_data(rows: list[SectorDelta]) -> dict:
             if delta is None:
                 text = _("no comparison")
             elif cell["percent"] is None:
+                # xgettext:no-python-format (a plain percent sign, never formatted)
                 text = _("% change not defined")
             else:
                 text = cell["percent"]

@@ -337,7 +337,9 @@ def test_a_batch_that_did_not_fail_or_lost_its_file_cannot_run_again(analyst, ba
     for candidate in (batch, failed_batch):
         if candidate is failed_batch:
             ImportBatch.objects.filter(pk=failed_batch.pk).update(upload="calls/uploads/999/gone.csv")
-        response = analyst.post(reverse("staff:call-import-retry", args=[candidate.pk]), follow=True)
+        with translation.override("en"):
+            url = reverse("staff:call-import-retry", args=[candidate.pk])
+        response = analyst.post(url, follow=True)
         assert "cannot be started again" in response.content.decode()
     assert ImportBatch.objects.get(pk=batch.pk).status == "rejected"
     assert ImportBatch.objects.get(pk=failed_batch.pk).status == "failed"
