@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
+import numpy as np
+
 SIGNIFICANCE_LEVEL = 0.05
 
 Significance = Literal["significant", "not significant"]
@@ -24,6 +26,9 @@ Significance = Literal["significant", "not significant"]
 _RELATIVE_TOLERANCE = 1e-7
 # Tail terms are summed relative to the observed outcome's probability (1); below this the rest cannot show.
 _NEGLIGIBLE = 1e-17
+# Tail terms summed one by one before switching to numpy blocks of _BLOCK_TERMS (see _tail_sum).
+_SCALAR_TERMS = 128
+_BLOCK_TERMS = 1024
 
 
 def percent_change(current: float, reference: float) -> float | None:
@@ -381,11 +386,16 @@ def _first_at_most(log_pmf: Callable[[int], float], threshold: float, mode: int,
     return below
 
 
-def _tail_sum(term: float, start: int, stop: int, step: int, ratio: Callable[[int], float]) -> float:
-    """Sum a tail outwards from `start`, each term `ratio(i)` times the previous, until the rest is negligible."""
+def _tail_sum(term: float, start: int, stop: int, step: int, ratio: Callable) -> float:
+    """Sum a tail outwards from `start`, each term `ratio(i)` times the previous, until the rest is negligible.
+
+    `ratio` takes an index or a numpy array of indices. A tail spans a few standard deviations, √n terms: the
+    first _SCALAR_TERMS one by one (small counts, the usual case, stay cheap), the rest in numpy blocks, so a
+    month of 25,000 calls costs about what a month of 2,500 does.
+    """
     total = 0.0
     i = start
-    while True:
+    for _ in range(_SCALAR_TERMS):
         total += term
         if i == stop:
             return total
@@ -395,3 +405,18 @@ def _tail_sum(term: float, start: int, stop: int, step: int, ratio: Callable[[in
             return total
         term *= r
         i += step
+    while True:
+        last = i + step * (_BLOCK_TERMS - 1)
+        if (last - stop) * step > 0:
+            last = stop
+        indices = np.arange(i, last + step, step, dtype=np.float64)
+        terms = term * np.concatenate(([1.0], np.cumprod(ratio(indices[:-1]))))
+        total += float(terms.sum())
+        if last == stop:
+            return total
+        term = float(terms[-1])
+        r = float(ratio(last))
+        if r < 1.0 and term * r / (1.0 - r) <= _NEGLIGIBLE:
+            return total
+        term *= r
+        i = last + step

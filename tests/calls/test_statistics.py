@@ -207,6 +207,31 @@ def test_hundreds_of_thousands_of_calls_are_quick_and_agree_with_every_outcome_s
     assert p_value == pytest.approx(2 * 0.5 * math.erfc(z / math.sqrt(2)), rel=1e-3)
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "a_exposure", "b_exposure"),
+    [
+        (3_000, 36_500, 1.0, 12.0),
+        (25_000, 24_200, 1.0, 1.0),
+        (980, 1_000, 1.0, 1.0),
+        (40_000, 80_500, 1.0, 2.0),
+    ],
+)
+def test_long_tails_summed_in_blocks_agree_with_every_outcome_summed(a, b, a_exposure, b_exposure):
+    """Tails longer than the first terms summed one by one go through numpy blocks: same p-value."""
+    n = a + b
+    log_p = math.log(a_exposure / (a_exposure + b_exposure))
+    log_q = math.log(b_exposure / (a_exposure + b_exposure))
+    log_pmf = [
+        math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q
+        for i in range(n + 1)
+    ]
+    threshold = log_pmf[a] + math.log1p(1e-7)
+    expected = min(1.0, math.fsum(math.exp(value) for value in log_pmf if value <= threshold))
+    assert exact_poisson_p_value(a, b, a_exposure=a_exposure, b_exposure=b_exposure) == pytest.approx(
+        expected, rel=1e-9, abs=1e-300
+    )
+
+
 def test_extreme_splits_give_tiny_p_values_without_errors():
     assert exact_poisson_p_value(0, 1000) == pytest.approx(2 * 2.0**-1000, rel=1e-9)
     assert exact_poisson_p_value(0, 5000) == 0.0
