@@ -159,14 +159,18 @@ def counts_recompute(*, months: Iterable[date] | None = None) -> int:
     return written
 
 
-def counts_update_for_batch(batch: ImportBatch) -> list[date]:
+def counts_update_for_batch(batch: ImportBatch, *, months: Iterable[date] | None = None) -> list[date]:
     """After an import: recompute the months the batch's calls fall in; returns those months.
 
-    Meant to run inside the import's transaction, so that counts and calls commit together. A re-imported call
-    whose time moved to another month leaves its old month one too high; the check below notices (the counts
-    then add up to more than the calls) and recomputes every month.
+    `months`, when the importer knows them (the months of the calls it wrote, first days), saves looking them up
+    among the batch's calls. Meant to run inside the import's transaction, so that counts and calls commit
+    together. A re-imported call whose time moved to another month leaves its old month one too high; the check
+    below notices (the counts then add up to more than the calls) and recomputes every month.
     """
-    months = months_of_calls(Call.objects.filter(batch=batch))
+    if months is None:
+        months = months_of_calls(Call.objects.filter(batch=batch))
+    else:
+        months = sorted({month_start(month) for month in months})
     if not months:
         return []
     with transaction.atomic():

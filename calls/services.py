@@ -31,13 +31,15 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,7 +79,8 @@ UPDATE_FIELDS = [
 # The PostgreSQL writer: a session-temporary staging table (dropped at commit, or at the end of the import),
 # filled by COPY a chunk at a time, then upserted into calls_call in one statement. Unchanged rows (same
 # digest) are left alone by the WHERE, so they keep the batch that wrote them; the statement returns how many
-# rows it inserted and how many it updated.
+# rows it inserted, how many it updated, and the months (service time zone) of the rows it wrote, which are
+# the months whose counts the import must recompute.
 # Whole numbers are staged as int8 and narrowed by the INSERT: binary COPY into an int2 column silently
 # wraps a Python int that does not fit, whereas the INSERT's cast refuses it.
 STAGING_TABLE = "calls_import_staging"
@@ -123,9 +126,13 @@ WITH written AS (
     ON CONFLICT (source, incident_number) DO UPDATE SET
         {", ".join(f"{name} = EXCLUDED.{name}" for name in _UPDATED)}
     WHERE calls_call.row_hash IS DISTINCT FROM EXCLUDED.row_hash
-    RETURNING xmax = 0 AS inserted
+    RETURNING xmax = 0 AS inserted, received_at
 )
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+SELECT
+    count(*) FILTER (WHERE inserted),
+    count(*) FILTER (WHERE NOT inserted),
+    array_agg(DISTINCT date_trunc('month', received_at AT TIME ZONE %(zone)s)::date)
+FROM written
 """  # noqa: S608
 
 
@@ -217,18 +224,35 @@ class _Importer:
         self.writing = True
         self.staged = connection.vendor == "postgresql"
         self.staging_ready = False
+        # The staged writer knows the months it wrote (then the counts need not look for them).
+        self.months_written: set[date] | None = set() if self.staged else None
+        self.writer: ThreadPoolExecutor | None = None
+        self.in_flight: tuple[Future, Callable[[], None]] | None = None
+        self.written: tuple[int, int, list[date] | None] = (0, 0, None)
+        self.deferred_keys = ""
+        self.raw_connection = None
+        self.progress_due = False
 
     # --- placing ------------------------------------------------------------------------------------------
 
     def place(self, calls: list[ParsedCall]) -> tuple[list[int | None], list[int]]:
-        sector_ids, placements = place_calls(
+        sector_ids, placements = self.locate(calls)
+        self.count_quality(calls, sector_ids, placements)
+        return sector_ids, placements
+
+    def locate(self, calls: list[ParsedCall]) -> tuple[list[int | None], list[int]]:
+        return place_calls(
             self.index,
             self.sector_by_code,
             [call.lon for call in calls],
             [call.lat for call in calls],
             [call.source_sector_code for call in calls],
         )
-        # The batch's quality panel, read off the placements.
+
+    def count_quality(
+        self, calls: list[ParsedCall], sector_ids: list[int | None], placements: list[int]
+    ) -> None:
+        """The batch's quality panel, read off the placements."""
         counters = self.counters
         for call, sector_id, placement in zip(calls, sector_ids, placements, strict=True):
             if placement in PLACED_RULES:
@@ -242,7 +266,6 @@ class _Importer:
                 counters.outside_territory += 1
             if placement == Placement.UNPLACED:
                 counters.unplaced += 1
-        return sector_ids, placements
 
     # --- classifying --------------------------------------------------------------------------------------
 
@@ -253,6 +276,7 @@ class _Importer:
                 missing.setdefault(call.call_type_code, call.call_type_label)
         if not missing:
             return
+        self.drain()  # the connection is the writer's until its chunk is written
         CallType.objects.bulk_create(
             [
                 CallType(source=self.source, code=code, label=label, urgency=Urgency.UNMAPPED)
@@ -363,28 +387,60 @@ class _Importer:
         changed_inside = [number for number, digest in first_digest.items() if digest != last_digest[number]]
         stored = {}
         if changed_inside:
+            self.drain()  # the connection is the writer's until its chunk is written
             stored = dict(
                 Call.objects.filter(source=self.source, incident_number__in=changed_inside).values_list(
                     "incident_number", "row_hash"
                 )
             )
-        created, updated = counters.created, counters.updated
-        self.write_rows(list(final.values()))
-        written = (counters.created - created) + (counters.updated - updated)
-        counters.unchanged += len(final) - written
-        # The upsert judged these numbers by their last row; their first row decides.
-        for number in changed_inside:
-            old = stored.get(number)
-            if old is None:
-                continue  # created either way
-            if old != last_digest[number]:
-                counters.updated -= 1
-            else:
-                counters.unchanged -= 1
-            if old == first_digest[number]:
-                counters.unchanged += 1
-            else:
-                counters.updated += 1
+        rows = list(final.values())
+
+        def count() -> None:
+            inserted, updated, months = self.written
+            counters.created += inserted
+            counters.updated += updated
+            counters.unchanged += len(rows) - inserted - updated
+            self.months_written.update(months or ())
+            # The upsert judged these numbers by their last row; their first row decides.
+            for number in changed_inside:
+                old = stored.get(number)
+                if old is None:
+                    continue  # created either way
+                if old != last_digest[number]:
+                    counters.updated -= 1
+                else:
+                    counters.unchanged -= 1
+                if old == first_digest[number]:
+                    counters.unchanged += 1
+                else:
+                    counters.updated += 1
+
+        self.drain()
+        self.in_flight = (self.writer.submit(self.write_rows, rows), count)
+
+    def drain(self, *, propagate: bool = True) -> None:
+        """Wait for the chunk being written (if any) and count what it did; its error is raised here."""
+        if self.in_flight is None:
+            return
+        future, count = self.in_flight
+        self.in_flight = None
+        try:
+            future.result()
+        except BaseException:
+            if propagate:
+                raise
+            return
+        count()
+        self.report_progress()
+
+    def report_progress(self) -> None:
+        """The counters after the last chunk written, when not told yet.
+
+        The batch row's counters are invisible to other connections until the transaction commits: the
+        caller carries them out another way (calls.tasks: the cache)."""
+        if self.progress_due and self.progress is not None:
+            self.progress(dict(vars(self.counters)))
+        self.progress_due = False
 
     def write_rows(self, rows: list) -> None:
         """Write one chunk's rows: Call instances (ORM), or staged tuples whose outcome is counted here."""
@@ -396,7 +452,9 @@ class _Importer:
                 update_fields=UPDATE_FIELDS,
             )
             return
-        with connection.cursor() as cursor:
+        # In the writer thread: the importing thread's psycopg connection (Django's `connection` is per thread),
+        # which that thread does not touch until this chunk is written.
+        with self.raw_connection.cursor() as cursor:
             if not self.staging_ready:
                 # Left over when an earlier import ran inside the caller's (still open) transaction.
                 cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
@@ -404,40 +462,72 @@ class _Importer:
                 self.staging_ready = True
             else:
                 cursor.execute(f"TRUNCATE {STAGING_TABLE}")
-            raw = cursor.cursor  # psycopg 3's own cursor, for COPY
-            with raw.copy(STAGING_COPY) as copy:
+            with cursor.copy(STAGING_COPY) as copy:
                 copy.set_types(STAGING_TYPES)
                 for row in rows:
                     copy.write_row(row)
             cursor.execute(
                 UPSERT_SQL,
-                {"source": self.source, "version": self.map_version_id, "batch": self.batch.pk},
+                {
+                    "source": self.source,
+                    "version": self.map_version_id,
+                    "batch": self.batch.pk,
+                    "zone": settings.TIME_ZONE,
+                },
             )
-            inserted, updated = cursor.fetchone()
-        self.counters.created += inserted
-        self.counters.updated += updated
+            self.written = cursor.fetchone()
 
     # --- the whole file -----------------------------------------------------------------------------------
 
     def run(self, reader: TableReader) -> None:
         rows = reader.rows()
         mode_all_or_nothing = self.batch.mode == ImportBatch.Mode.ALL_OR_NOTHING
+        if self.staged:
+            # PostgreSQL: a chunk is written in a thread while the next one is read and parsed (the database
+            # works on one core, Python on the other), and the foreign keys of the rows written are checked as
+            # each chunk is written rather than all at commit, so that their checking overlaps the parsing too.
+            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calls-import-writer")
+            self.deferred_keys = self.foreign_keys_now()
+            self.raw_connection = connection.connection
         try:
             while chunk := list(islice(rows, CHUNK_SIZE)):
                 self.run_chunk(chunk, mode_all_or_nothing=mode_all_or_nothing)
-                if self.progress is not None:
-                    # The batch row's counters are invisible to other connections until the transaction
-                    # commits: the caller carries them out another way (calls.tasks: the cache).
-                    self.progress(dict(vars(self.counters)))
+                # Once the chunk is written: at once, or when its writer is drained (while the next is read).
+                self.progress_due = True
+                if self.in_flight is None:
+                    self.report_progress()
+            self.drain()
         finally:
+            self.drain(propagate=False)  # after an error, the connection is free again before the rollback
+            if self.writer is not None:
+                self.writer.shutdown()
             rows.close()  # now, while the file is still open, not whenever the generator is collected
-        if self.staging_ready:
+        if self.staged:
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE {STAGING_TABLE}")
-            self.staging_ready = False
+                if self.staging_ready:
+                    cursor.execute(f"DROP TABLE {STAGING_TABLE}")
+                    self.staging_ready = False
+                if self.deferred_keys:
+                    cursor.execute(f"SET CONSTRAINTS {self.deferred_keys} DEFERRED")
+
+    def foreign_keys_now(self) -> str:
+        """Make the calls table's deferred foreign keys immediate for the import; returns them, to defer again."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' "
+                "AND condeferrable AND condeferred",
+                [Call._meta.db_table],
+            )
+            names = ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
+            if names:
+                cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+        return names
 
     def run_chunk(self, chunk: list[tuple[int, dict]], *, mode_all_or_nothing: bool) -> None:
         calls, errors = self.parser.parse_chunk(chunk)
+        located = self.locate(calls) if calls else None
+        # Counting starts once the previous chunk is written: a failed write stops the counters there.
+        self.drain()
         self.counters.rows_read += len(chunk)
         if errors:
             self.counters.rejected += len({error.line for error in errors})
@@ -446,7 +536,8 @@ class _Importer:
                 self.writing = False
         if not calls:
             return
-        sector_ids, placements = self.place(calls)
+        sector_ids, placements = located
+        self.count_quality(calls, sector_ids, placements)
         if self.writing:
             self.write(calls, sector_ids, placements)
 
@@ -509,7 +600,8 @@ def _run(
                 importer.run(reader)
                 if importer.too_many_bad_rows():
                     raise _Rollback
-                counts_update_for_batch(batch)  # in the same transaction: counts and calls commit together
+                # In the same transaction: counts and calls commit together.
+                counts_update_for_batch(batch, months=importer.months_written)
         except _Rollback:
             batch.status = ImportBatch.Status.REJECTED
             if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
