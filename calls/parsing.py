@@ -228,7 +228,9 @@ class RowParser:
 
         if errors:
             return None, errors
-        return ParsedCall(line, incident, received_at, code, label, priority, origin, lon, lat, sector_code), []
+        return ParsedCall(
+            line, incident, received_at, code, label, priority, origin, lon, lat, sector_code
+        ), []
 
     def _time(self, value, fail) -> datetime | None:
         column = self.profile.received_at_column
