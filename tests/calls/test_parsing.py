@@ -165,3 +165,46 @@ def test_the_shipped_profile_definitions_are_valid():
     migration = importlib.import_module("calls.migrations.0002_shipped_profiles")
     for name, fields in migration.PROFILES.items():
         profile_for(name=name, **fields).clean()
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%m/%d/%Y %I:%M:%S %p"],
+)
+def test_fast_time_readers_agree_with_strptime(fmt):
+    from calls.parsing import _iso_shaped_parser
+
+    fast = _iso_shaped_parser(fmt)
+    texts = [
+        "2024-03-01 10:00:00",
+        "2024-03-01T10:00:00",
+        "2024-03-01 10:00",
+        "2024-03-01",
+        "2024-3-1 1:2:3",
+        "2024-02-30 10:00:00",
+        "2024-03-01 24:00:00",
+        "2024-03-01 10:00:60",
+        "2024-03-01 10:00:00+05:00",
+        "2024-03-01 10:00:00.5",
+        "２０２４-03-01 10:00:00",
+        " 2024-03-01 10:00:00",
+        "08/19/2011 09:16:27 PM",
+        "08/19/2011 12:16:27 AM",
+        "08/19/2011 12:16:27 pm",
+        "08/19/2011 00:16:27 AM",
+        "08/19/2011 13:16:27 PM",
+        "8/19/2011 9:16:27 PM",
+        "02/30/2011 09:16:27 PM",
+        "08/19/2011 09:16:61 PM",
+        "08/19/2011 09:16:27",
+    ]
+    for raw in texts:
+        try:
+            expected = datetime.strptime(raw, fmt)
+        except ValueError:
+            expected = None
+        got = fast(raw)
+        if got is not None:  # a text the fast reader takes, it reads as strptime does
+            assert got == expected, raw
+        elif expected is not None:  # what it leaves to strptime is read there; only unusual texts are left
+            assert raw in ("2024-3-1 1:2:3", "２０２４-03-01 10:00:00", "8/19/2011 9:16:27 PM"), raw
