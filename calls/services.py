@@ -356,23 +356,9 @@ class _Importer:
         numbers whose rows differ inside the chunk have their stored digest read beforehand.
         """
         counters = self.counters
-        final: dict[str, tuple] = {}
-        first_digest: dict[str, str] = {}
-        last_digest: dict[str, str] = {}
-        for call, type_id, sector_id, placement, digest in zip(
-            calls, type_ids, sector_ids, placements, digests, strict=True
-        ):
-            number = call.incident_number
-            previous = last_digest.get(number)
-            if previous is None:
-                first_digest[number] = digest
-            elif previous == digest:
-                counters.unchanged += 1
-            else:
-                counters.updated += 1
-            last_digest[number] = digest
-            final[number] = (
-                number,
+        rows = [
+            (
+                call.incident_number,
                 call.received_at,
                 type_id,
                 call.priority,
@@ -384,7 +370,30 @@ class _Importer:
                 placement,
                 digest,
             )
-        changed_inside = [number for number, digest in first_digest.items() if digest != last_digest[number]]
+            for call, type_id, sector_id, placement, digest in zip(
+                calls, type_ids, sector_ids, placements, digests, strict=True
+            )
+        ]
+        first_digest: dict[str, str] = {}
+        last_digest: dict[str, str] = {}
+        changed_inside: list[str] = []
+        if len({row[0] for row in rows}) < len(rows):  # a number repeated in the chunk (rare)
+            final: dict[str, tuple] = {}
+            for row in rows:
+                number, digest = row[0], row[-1]
+                previous = last_digest.get(number)
+                if previous is None:
+                    first_digest[number] = digest
+                elif previous == digest:
+                    counters.unchanged += 1
+                else:
+                    counters.updated += 1
+                last_digest[number] = digest
+                final[number] = row
+            rows = list(final.values())
+            changed_inside = [
+                number for number, digest in first_digest.items() if digest != last_digest[number]
+            ]
         stored = {}
         if changed_inside:
             self.drain()  # the connection is the writer's until its chunk is written
@@ -393,7 +402,6 @@ class _Importer:
                     "incident_number", "row_hash"
                 )
             )
-        rows = list(final.values())
 
         def count() -> None:
             inserted, updated, months = self.written
