@@ -13,13 +13,13 @@ created if missing and migrated; only the demo sectors and the demo call types a
   COPY       baseline: psycopg 3 `COPY … FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true,
              ENCODING 'WIN1252')` of the file into an unindexed table of nine text columns;
   import     calls_import with the shipped profile "longueuil-cad-demo", all or nothing, into an empty
-             calls table: read, parse, project, classify, place, write (and whatever calls_import does after,
-             such as monthly counts, once it does it);
+             calls table: read, parse, project, classify, place, write, update the monthly counts, commit;
   re-import  the same file again: every row found unchanged, nothing written.
 
 Each line gives the seconds of the operation alone (timed inside the process, after its imports), rows/s,
-the ratio to COPY's seconds, and the process's peak resident memory (VmHWM of that child). The issue's
-target: the import within 3× COPY, peak memory ≤ 300 MB and flat as the file grows.
+the ratio to COPY's seconds, and the process's peak resident memory (VmHWM of that child); under each import,
+where its seconds went (see time_phases). The issue's target: the import within 3× COPY, peak memory
+≤ 300 MB and flat as the file grows.
 """
 
 from __future__ import annotations
@@ -174,8 +174,9 @@ def time_phases() -> dict[str, float]:
     timed(RowParser, "parse_chunk", "parse (incl. projection)")
     timed(services._Importer, "locate", "place")
     timed(services._Importer, "count_quality", "quality counters")
-    timed(services._Importer, "call_type_ids", "call types")
-    timed(services._Importer, "write", "digests + staging rows")
+    timed(services._Importer, "call_type_ids", " of which call types")
+    timed(services._Importer, "prepare", "digests + staging rows")
+    timed(services._Importer, "write", "repeats + handing to the writer")
     timed(services._Importer, "drain", "waiting for the writer")
     timed(services._Importer, "write_rows", " [writer thread: COPY + upsert + FK checks, overlapped]")
     timed(services, "counts_update_for_batch", "monthly counts")

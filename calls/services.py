@@ -290,7 +290,10 @@ class _Importer:
 
     # --- writing ------------------------------------------------------------------------------------------
 
-    def write(self, calls: list[ParsedCall], sector_ids: list[int | None], placements: list[int]) -> None:
+    def prepare(self, calls: list[ParsedCall], sector_ids: list[int | None], placements: list[int]):
+        """What a chunk's rows will write, before anything is counted: their call types (new codes created),
+        digests and, for the staged writer, the rows to stage. No counter moves here, so that this runs while
+        the previous chunk is still being written."""
         self.call_type_ids(calls)
         call_types = self.call_types
         type_ids = [call_types.get(call.call_type_code) if call.call_type_code else None for call in calls]
@@ -300,12 +303,38 @@ class _Importer:
                 calls, type_ids, sector_ids, placements, strict=True
             )
         ]
-        if self.staged:
-            self.write_staged(calls, type_ids, sector_ids, placements, digests)
-        else:
-            self.write_models(calls, type_ids, sector_ids, placements, digests)
+        if not self.staged:
+            return type_ids, digests
+        return [
+            (
+                call.incident_number,
+                call.received_at,
+                type_id,
+                call.priority,
+                call.origin,
+                call.lon,
+                call.lat,
+                call.source_sector_code,
+                sector_id,
+                placement,
+                digest,
+            )
+            for call, type_id, sector_id, placement, digest in zip(
+                calls, type_ids, sector_ids, placements, digests, strict=True
+            )
+        ]
 
-    def write_models(self, calls, type_ids, sector_ids, placements, digests) -> None:
+    def write(
+        self, calls: list[ParsedCall], sector_ids: list[int | None], placements: list[int], prepared=None
+    ):
+        if prepared is None:
+            prepared = self.prepare(calls, sector_ids, placements)
+        if self.staged:
+            self.write_staged(prepared)
+        else:
+            self.write_models(calls, *prepared, sector_ids, placements)
+
+    def write_models(self, calls, type_ids, digests, sector_ids, placements) -> None:
         """Any database: look up the stored digests, count, and upsert the rows that changed with the ORM."""
         existing = dict(
             Call.objects.filter(
@@ -346,7 +375,7 @@ class _Importer:
         if pending:
             self.write_rows(list(pending.values()))
 
-    def write_staged(self, calls, type_ids, sector_ids, placements, digests) -> None:
+    def write_staged(self, rows: list[tuple]) -> None:
         """PostgreSQL: one row per number (its last in the chunk) goes to the database, which says which rows it
         inserted and which it updated; the counters are made exact for rows "written one by one" from that.
 
@@ -356,24 +385,6 @@ class _Importer:
         numbers whose rows differ inside the chunk have their stored digest read beforehand.
         """
         counters = self.counters
-        rows = [
-            (
-                call.incident_number,
-                call.received_at,
-                type_id,
-                call.priority,
-                call.origin,
-                call.lon,
-                call.lat,
-                call.source_sector_code,
-                sector_id,
-                placement,
-                digest,
-            )
-            for call, type_id, sector_id, placement, digest in zip(
-                calls, type_ids, sector_ids, placements, digests, strict=True
-            )
-        ]
         first_digest: dict[str, str] = {}
         last_digest: dict[str, str] = {}
         changed_inside: list[str] = []
@@ -533,21 +544,25 @@ class _Importer:
 
     def run_chunk(self, chunk: list[tuple[int, dict]], *, mode_all_or_nothing: bool) -> None:
         calls, errors = self.parser.parse_chunk(chunk)
-        located = self.locate(calls) if calls else None
+        if errors and mode_all_or_nothing:
+            self.writing = False
+        located = prepared = None
+        if calls:
+            located = self.locate(calls)
+            if self.writing:
+                prepared = self.prepare(calls, *located)
         # Counting starts once the previous chunk is written: a failed write stops the counters there.
         self.drain()
         self.counters.rows_read += len(chunk)
         if errors:
             self.counters.rejected += len({error.line for error in errors})
             self.report.add(errors)
-            if mode_all_or_nothing:
-                self.writing = False
         if not calls:
             return
         sector_ids, placements = located
         self.count_quality(calls, sector_ids, placements)
         if self.writing:
-            self.write(calls, sector_ids, placements)
+            self.write(calls, sector_ids, placements, prepared)
 
     def too_many_bad_rows(self) -> bool:
         counters = self.counters
