@@ -83,6 +83,7 @@ DATA_MIGRATIONS = [
     ("calls", "0003_batch_upload", "grant"),
     ("calls", "0005_nightly_recompute", "create"),
     ("calls", "0006_analysis_grants", "grant"),
+    ("contacts", "0002_default_categories", "create"),
 ]
 
 
@@ -104,9 +105,14 @@ def ensure_migration_data():
     from django.db.migrations.loader import MigrationLoader
 
     from calls.models import ImportProfile
+    from contacts.models import ContactCategory
 
     roles = importlib.import_module("officers.migrations.0003_languages_and_roles").ROLES
-    complete = Group.objects.filter(name__in=roles).count() == len(roles) and ImportProfile.objects.exists()
+    complete = (
+        Group.objects.filter(name__in=roles).count() == len(roles)
+        and ImportProfile.objects.exists()
+        and ContactCategory.objects.exists()
+    )
     if complete:
         return
     loader = MigrationLoader(connection)
