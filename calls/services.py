@@ -8,9 +8,13 @@ How an import runs:
   point → sector index, classified by call type (new codes are created unmapped), and upserted by
   (source, incident number). A digest of what a row writes tells unchanged rows, which are not written.
 * On PostgreSQL a chunk is written with COPY into a temporary staging table and one
-  INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE the digest differs; elsewhere (SQLite, the demo) with
-  Django's bulk_create(update_conflicts=True). Both count created/updated/unchanged as if the rows were
-  written one by one, in file order (a number repeated in a file: its last row wins).
+  INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE the digest differs, by a writer thread on the import's own
+  connection while the importing thread reads and parses the next chunk (it touches the connection only once
+  that write is over, so the work stays in the one transaction); the calls table's foreign keys are checked
+  as each chunk is written rather than all at commit, so that their checks overlap the parsing too.
+  Elsewhere (SQLite, the demo) the chunk is written with Django's bulk_create(update_conflicts=True), in
+  the importing thread. Both count created/updated/unchanged as if the rows were written one by one, in
+  file order (a number repeated in a file: its last row wins).
 * Everything is written inside one transaction; nothing of a batch is kept unless the batch succeeds.
   - all_or_nothing: the first bad row stops the writing, but the rest of the file is still read and parsed,
     so the report lists every bad row of the file at once; then everything is rolled back (status rejected).
