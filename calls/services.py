@@ -235,6 +235,7 @@ class _Importer:
         self.written: tuple[int, int, list[date] | None] = (0, 0, None)
         self.deferred_keys = ""
         self.raw_connection = None
+        self.wrap_errors = None
         self.progress_due = False
 
     # --- placing ------------------------------------------------------------------------------------------
@@ -477,7 +478,8 @@ class _Importer:
             return
         # In the writer thread: the importing thread's psycopg connection (Django's `connection` is per thread),
         # which that thread does not touch until this chunk is written.
-        with self.raw_connection.cursor() as cursor:
+        # Its errors are raised as Django's (DataError, IntegrityError…), as the ORM's would be.
+        with self.wrap_errors, self.raw_connection.cursor() as cursor:
             if not self.staging_ready:
                 # Left over when an earlier import ran inside the caller's (still open) transaction.
                 cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
@@ -512,6 +514,7 @@ class _Importer:
             self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calls-import-writer")
             self.deferred_keys = self.foreign_keys_now()
             self.raw_connection = connection.connection
+            self.wrap_errors = connection.wrap_database_errors
         try:
             while chunk := list(islice(rows, CHUNK_SIZE)):
                 self.run_chunk(chunk, mode_all_or_nothing=mode_all_or_nothing)

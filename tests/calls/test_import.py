@@ -275,6 +275,16 @@ def test_a_database_refusal_rolls_back_the_whole_batch(saved_profile, monkeypatc
     assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
 
 
+def test_a_database_refusal_is_reported_as_djangos_error(saved_profile, monkeypatch, english):
+    from django.db import DataError
+
+    monkeypatch.setattr("calls.parsing.RowParser.parse_row", _with_huge_priority_on("1"))
+    with pytest.raises(DataError):
+        run(saved_profile(), [row("1")])
+    message = ImportBatch.objects.get().failure_message
+    assert message.startswith("The import stopped on an error, and nothing was kept: DataError: ")
+
+
 def _with_huge_priority_on(number):
     from calls.parsing import RowParser
 
