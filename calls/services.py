@@ -467,7 +467,8 @@ class _Importer:
         self.progress_due = False
 
     def write_rows(self, rows: list) -> None:
-        """Write one chunk's rows: Call instances (ORM), or staged tuples whose outcome is counted here."""
+        """Write one chunk's rows: Call instances (ORM), or staged tuples (in the writer thread), whose outcome
+        (inserted, updated, months) it leaves in self.written for the importing thread to count."""
         if not self.staged:
             Call.objects.bulk_create(
                 rows,
