@@ -84,6 +84,7 @@ DATA_MIGRATIONS = [
     ("calls", "0005_nightly_recompute", "create"),
     ("calls", "0006_analysis_grants", "grant"),
     ("contacts", "0002_default_categories", "create"),
+    ("outreach", "0002_role_grants", "grant"),
 ]
 
 
