@@ -301,6 +301,11 @@ SECTOR_BOUNDARY_TOLERANCE_M = env.float("SECTOR_BOUNDARY_TOLERANCE_M", default=3
 SECTOR_TOPOLOGY_TOLERANCE_M2 = env.float("SECTOR_TOPOLOGY_TOLERANCE_M2", default=100.0)
 # The largest CAD export an analyst may upload (bytes); larger ones go through `manage.py import_calls`.
 CALLS_IMPORT_MAX_UPLOAD_BYTES = env.int("CALLS_IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# Residents' identities and the free text of contacts and referrals are destroyed after this many months (the
+# nightly contacts.tasks.contacts_retention_task); the counts stay.
+CONTACTS_RETENTION_MONTHS = env.int("CONTACTS_RETENTION_MONTHS", default=24)
+if CONTACTS_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("CONTACTS_RETENTION_MONTHS must be at least 1.")
 
 # --- Outside geocoder -----------------------------------------------------------------------------------
 # A Nominatim-compatible search asked when our own address index finds nothing (beats/addresses/geocoder.py).

@@ -13,4 +13,5 @@ urlpatterns = [
     path(_("coverage/"), officers_views.coverage_board, name="coverage"),
     path(_("imports/"), include("calls.urls")),
     path(_("call-trends/"), include("calls.analysis_urls")),
+    path(_("contacts/"), include("contacts.urls")),
 ]

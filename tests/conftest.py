@@ -85,6 +85,8 @@ DATA_MIGRATIONS = [
     ("calls", "0006_analysis_grants", "grant"),
     ("contacts", "0002_default_categories", "create"),
     ("outreach", "0002_role_grants", "grant"),
+    ("contacts", "0004_roles", "grant"),
+    ("contacts", "0005_nightly_retention", "create"),
 ]
 
 
