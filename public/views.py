@@ -1,13 +1,16 @@
+from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from beats.models import Sector
 from officers.models import Assignment, Officer
 from officers.selectors import coverage_on
+from outreach.ical import activities_calendar
+from outreach.selectors import sector_outreach_public, upcoming_public_activities
 
 from .lookup import FOUND, INVALID, Lookup, lookup_address, lookup_point, lookup_query
 from .vcard import officer_vcard, vcard_filename
@@ -97,8 +100,67 @@ def sector(request, code):
             "coverage": coverage,
             "officers": officers,
             "features_url": reverse("api:sector-features"),
+            "outreach": sector_outreach_public(sector=sector),
+            **_feed_links(request, reverse("public:sector-calendar", kwargs={"code": sector.code})),
         },
     )
+
+
+EVENTS_PAGE_SIZE = 100
+
+
+def events(request):
+    """The upcoming public activities of the whole service, or of one sector (?sector=CODE)."""
+    sectors = list(Sector.objects.active().without_geometry().only("code", "name").order_by("code"))
+    chosen = next((s for s in sectors if s.code == request.GET.get("sector")), None)
+    activities = list(upcoming_public_activities(sector=chosen)[:EVENTS_PAGE_SIZE])
+    if chosen is not None:
+        feed = reverse("public:sector-calendar", kwargs={"code": chosen.code})
+    else:
+        feed = reverse("public:calendar")
+    return render(
+        request,
+        "public/events.html",
+        {
+            "sectors": sectors,
+            "chosen": chosen,
+            "activities": activities,
+            "unknown_sector": "sector" in request.GET and request.GET["sector"] != "" and chosen is None,
+            **_feed_links(request, feed),
+        },
+    )
+
+
+def calendar_feed(request, code=None):
+    """The iCalendar feed of upcoming public activities, of the service or of one sector, in the URL's language."""
+    sector = None
+    if code is not None:
+        sector = get_object_or_404(Sector.objects.active().without_geometry(), code=code)
+        name = gettext("%(service)s — activities in sector %(code)s") % {
+            "service": settings.SERVICE_NAME,
+            "code": sector.code,
+        }
+    else:
+        name = gettext("%(service)s — community activities") % {"service": settings.SERVICE_NAME}
+    events_url = request.build_absolute_uri(reverse("public:events"))
+    body = activities_calendar(
+        upcoming_public_activities(sector=sector),
+        name=name,
+        domain=request.get_host().split(":")[0],
+        url_for=lambda activity: f"{events_url}#activity-{activity.pk}",
+        language=get_language() or settings.LANGUAGE_CODE,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    filename = f"{sector.code if sector else 'activities'}.ics"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+def _feed_links(request, path: str) -> dict:
+    """The feed's address to download, and the same as webcal:// for calendar apps to subscribe to."""
+    url = request.build_absolute_uri(path)
+    return {"feed_url": url, "feed_webcal_url": "webcal://" + url.split("://", 1)[1]}
 
 
 def officer_vcard_download(request, pk):
