@@ -323,7 +323,9 @@ class CallQuerySet(models.QuerySet):
 class Call(models.Model):
     """One call for service, unique per source and incident number; re-imports update it in place."""
 
-    source = models.SlugField(_("source"), max_length=50)
+    # No index of its own: the unique (source, incident number) index serves lookups by source, and every
+    # index costs each imported row.
+    source = models.SlugField(_("source"), max_length=50, db_index=False)
     incident_number = models.CharField(_("incident number"), max_length=64)
     received_at = models.DateTimeField(_("received"))
     call_type = models.ForeignKey(
@@ -348,6 +350,9 @@ class Call(models.Model):
     placement = models.PositiveSmallIntegerField(
         _("placement"), choices=Placement.choices, default=Placement.UNPLACED
     )
+    # The map version and the batch are the same for every row of an import, which the importer itself has
+    # just read or created: a database check per row (more than half the cost of writing a row, measured in
+    # bench/README.md) proves nothing there. Django still applies SET_NULL when either is deleted.
     sector_map_version = models.ForeignKey(
         "beats.SectorMapVersion",
         verbose_name=_("sector map version"),
@@ -356,6 +361,7 @@ class Call(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     batch = models.ForeignKey(
         ImportBatch,
@@ -364,6 +370,7 @@ class Call(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="calls",
+        db_constraint=False,
     )
     # A digest of everything the import writes: an unchanged row of a re-imported file is not written again.
     row_hash = models.CharField(max_length=32, editable=False)
