@@ -23,6 +23,7 @@ class ActivityInline(admin.TabularInline):
     fields = ["title_fr", "kind", "starts_at", "planned_on", "released_on", "link", "is_public"]
     show_change_link = True
     can_delete = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request, obj=None):
         return False
