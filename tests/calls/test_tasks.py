@@ -5,6 +5,9 @@ import contextlib
 import csv
 import io
 import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 
@@ -18,7 +21,7 @@ from django.db import connection
 from django.urls import reverse
 
 from calls import services, tasks
-from calls.models import Call, ImportBatch
+from calls.models import Call, ImportBatch, MonthlyCallCount
 from calls.services import calls_import
 from calls.tasks import PROGRESS_KEY, calls_import_task, upload_path
 from config.celery import app
@@ -248,3 +251,73 @@ def test_a_real_worker_imports_an_uploaded_file(client, make_staff, saved_profil
     assert Call.objects.count() == 9
     batch.refresh_from_db()
     assert batch.upload == ""
+
+
+def _database_url() -> str:
+    """The test database's URL, for a process of its own."""
+    settings_dict = connection.settings_dict
+    user = settings_dict["USER"] or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
+    host = settings_dict["HOST"] or "127.0.0.1"
+    port = settings_dict["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a worker process needs a shared database server"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_mid_import_leaves_nothing_and_the_task_runs_again_to_one_result(
+    queued, private_storage, settings
+):
+    """A worker process gets SIGKILL while the batch is half written (its progress says chunks are in the
+    database): nothing of the batch is kept. Run again (as Redis does with an unacknowledged task once its
+    visibility timeout is over), the batch imports every row exactly once."""
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.skip("needs the Redis broker of the suite (REDIS_URL)")
+    total = 120_000
+    batch = queued(csv_bytes(rows(total)))
+    queue = f"{QUEUE}-killed"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "MEDIA_ROOT": str(private_storage),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-P", "solo", "-c", "1"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        calls_import_task.apply_async([batch.pk], queue=queue)
+        deadline = time.monotonic() + 90
+        progress = None
+        while time.monotonic() < deadline and process.poll() is None:
+            progress = cache.get(PROGRESS_KEY.format(batch_id=batch.pk))
+            if progress and progress["created"] >= services.CHUNK_SIZE:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"the worker never reported a written chunk: {progress}")
+        assert progress["rows_read"] < total  # killed half-way, not after the end
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.RUNNING  # what the killed worker last committed
+    assert Call.objects.count() == 0
+    assert not MonthlyCallCount.objects.exists()
+    assert batch.upload and default_storage.exists(batch.upload)
+
+    assert calls_import_task.apply(args=[batch.pk]).get() == ImportBatch.Status.SUCCEEDED
+    batch.refresh_from_db()
+    assert (batch.rows_read, batch.created, batch.updated) == (total, total, 0)
+    assert Call.objects.count() == total
+    assert sum(MonthlyCallCount.objects.values_list("count", flat=True)) == total
