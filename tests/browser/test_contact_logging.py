@@ -1,0 +1,132 @@
+"""An officer on a phone logs a contact with a referral in under a minute; the supervisor then sees it; the
+form and the lists pass axe's WCAG 2.1 AA checks in French and English."""
+
+import datetime
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import translation
+
+from contacts.models import Contact, Partner
+from officers.models import Assignment, Officer
+from tests.beats.factories import SectorFactory, square
+from tests.browser.test_accessibility import violations
+from tests.conftest import STAFF_PASSWORD, enter_second_factor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def unit(migration_data, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
+    sector = SectorFactory(code="VL-01", name="Centre", geometry=square(-73.50, 45.50))
+    users = {}
+    for username, groups in (
+        ("agent", ["Officer"]),
+        ("sergeant", ["Supervisor"]),
+        ("both", ["Officer", "Supervisor"]),
+    ):
+        user = get_user_model().objects.create_user(username, password=STAFF_PASSWORD, is_staff=True)
+        user.groups.add(*Group.objects.filter(name__in=groups))
+        users[username] = user
+    for badge, username in (("301", "agent"), ("302", "both")):
+        officer = Officer.objects.create(
+            badge_number=badge, first_name="Amina", last_name=f"Haddad {badge}", user=users[username]
+        )
+        role = Assignment.Role.PRIMARY if badge == "301" else Assignment.Role.SECONDARY
+        Assignment.objects.create(
+            officer=officer, sector=sector, role=role, starts_on=datetime.date(2024, 1, 1)
+        )
+    Partner.objects.create(name="Médiation citoyenne (test)", phone="+14505550103")
+    return users
+
+
+def sign_in(page, live_server, username, language="en"):
+    with translation.override(language):
+        login = reverse("admin:login")
+    page.goto(live_server.url + login)
+    page.fill("#id_username", username)
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("input[type=submit]")
+    enter_second_factor(page)
+    page.wait_for_url(f"**/{language}/admin/")
+
+
+def test_an_officer_on_a_phone_logs_a_contact_with_a_referral_in_under_a_minute(
+    browser_page, live_server, unit
+):
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "agent")
+
+    with translation.override("en"):
+        mine, team = reverse("staff:contacts"), reverse("staff:contacts-team")
+    started = time.monotonic()
+    page.goto(live_server.url + mine)
+    page.click("#log-contact")
+    page.locator(".chip label", has_text="Neighbour dispute").click()
+    page.locator(".chip label", has_text="Text message").click()
+    page.locator("label", has_text="Would otherwise have called 911").click()
+    page.locator("#id_outcome-group .chip label", has_text="Referred").click()
+    page.select_option("#id_referral_to", label="Médiation citoyenne (test)")
+    page.click("#contact-submit")
+    page.wait_for_selector("text=Contact logged.")
+    elapsed = time.monotonic() - started
+    assert elapsed < 60, f"logging took {elapsed:.1f} s"
+
+    contact = Contact.objects.get()
+    assert contact.channel == "text" and contact.would_have_called_911 and contact.outcome == "referred"
+    assert contact.referrals.get().partner.name == "Médiation citoyenne (test)"
+    assert contact.sector.code == "VL-01" and contact.officer.user == unit["agent"]
+    # Nothing overflows the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.problems == []
+
+    page.click("#main-nav-logout, form[action*='logout'] button")
+    sign_in(page, live_server, "sergeant")
+    page.goto(live_server.url + team)
+    with translation.override("en"):
+        link = f"a[href='{reverse('staff:contact', args=[contact.pk])}']"
+    assert page.locator(link).count() == 1
+    assert "Neighbour dispute" in page.inner_text("main")
+    page.click(link)
+    assert "Médiation citoyenne (test)" in page.inner_text("main")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_form_and_the_lists_have_no_wcag_violation(browser_page, live_server, unit, language):
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "both", language)
+    with translation.override(language):
+        form, mine, team = (
+            reverse("staff:contact-new"),
+            reverse("staff:contacts"),
+            reverse("staff:contacts-team"),
+        )
+    page.goto(live_server.url + form)
+    assert violations(page) == []
+    # With every block open and errors shown.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.fill("#id_identity_name", "Test")
+    page.click("#contact-submit")
+    page.wait_for_selector("#error-summary")
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert violations(page) == []
+    page.locator(".chip label").first.click()
+    page.fill("#id_identity_name", "")
+    page.click("#contact-submit")
+    page.wait_for_selector(".messages")
+    # The contact's page, once its message is gone: base.html's message list (<ul role="status">) is not ours.
+    page.reload()
+    assert violations(page) == []
+    for path in (mine, team):
+        page.goto(live_server.url + path)
+        assert Contact.objects.exists()
+        assert violations(page) == []
+    assert page.problems == []
