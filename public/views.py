@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
@@ -107,6 +109,7 @@ def sector(request, code):
 
 
 EVENTS_PAGE_SIZE = 100
+FEED_KEEPS_PAST = datetime.timedelta(days=30)
 
 
 def events(request):
@@ -143,8 +146,10 @@ def calendar_feed(request, code=None):
     else:
         name = gettext("%(service)s — community activities") % {"service": settings.SERVICE_NAME}
     events_url = request.build_absolute_uri(reverse("public:events"))
+    # The last weeks' too: a subscribed calendar deletes what its feed no longer lists.
+    since = timezone.now() - FEED_KEEPS_PAST
     body = activities_calendar(
-        upcoming_public_activities(sector=sector),
+        upcoming_public_activities(sector=sector, now=since),
         name=name,
         domain=request.get_host().split(":")[0],
         url_for=lambda activity: f"{events_url}#activity-{activity.pk}",

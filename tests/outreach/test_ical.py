@@ -56,8 +56,11 @@ def activities(make_activity, two_sectors):
             link="https://video.example/3",
         ),
         "private": make_activity(title_fr="Privé", title_en="Private", is_public=False, sectors=[centre]),
+        "recent": make_activity(
+            title_fr="Récent", title_en="Recent", starts_at=at(-3), ends_at=at(-3, 20), sectors=[centre]
+        ),
         "past": make_activity(
-            title_fr="Passé", title_en="Past", starts_at=at(-3), ends_at=at(-3, 20), sectors=[centre]
+            title_fr="Passé", title_en="Long past", starts_at=at(-40), ends_at=at(-40, 20), sectors=[centre]
         ),
         "brossard": make_activity(title_fr="Brossard", title_en="In Brossard", sectors=[brossard]),
     }
@@ -75,11 +78,12 @@ def test_the_service_feed_is_valid_icalendar(client, activities):
     assert str(calendar["VERSION"]) == "2.0"
     assert str(calendar["PRODID"]).startswith("-//Proximity//")
     found = events(calendar)
-    assert set(found) == {"Coffee with a cop", "Episode 3", "In Brossard"}
+    # Upcoming, and those of the last 30 days: a subscribed calendar deletes what its feed drops.
+    assert set(found) == {"Coffee with a cop", "Episode 3", "In Brossard", "Recent"}
     for event in found.values():
         for name in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "URL"):
             assert name in event, name
-    assert b"SECRET" not in body and b"Private" not in body and b"Past" not in body
+    assert b"SECRET" not in body and b"Private" not in body and b"Long past" not in body
 
 
 def test_times_are_right_in_the_service_time_zone(client, activities):
@@ -118,7 +122,7 @@ def test_the_feed_speaks_the_language_of_its_url(client, activities):
 
 def test_a_sectors_feed_has_only_its_public_upcoming_activities(client, activities):
     found = events(parse(client.get(feed_url(code="VL-01"))))
-    assert set(found) == {"Coffee with a cop", "Episode 3"}
+    assert set(found) == {"Coffee with a cop", "Episode 3", "Recent"}
     assert set(events(parse(client.get(feed_url(code="BR-01"))))) == {"In Brossard"}
 
 
