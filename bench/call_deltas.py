@@ -54,26 +54,26 @@ The database is left in place at the end (a rerun reuses the calls already gener
 
 At 10M calls it holds about 3.5 GB; a full run takes about 5 minutes (generating 9M calls 4 of them).
 
-Measured 2026-11-24, 2 cores shared with other sessions (load average 2.4–3.5 during the run), PostgreSQL 15,
-median ms of 9 rounds; in brackets the part spent in the queries (SQL ms):
+Measured 2026-11-24 (after calls.statistics summed long tails in numpy blocks), 2 cores shared with other
+sessions (load average 1.9 before the 1M timings, 4.2 before the 10M ones), PostgreSQL 15, median ms of 9
+rounds; in brackets the part spent in the queries (SQL ms):
 
     calls                                   100,000     1,000,000     10,000,000
-    counts_recompute() (full, once)             367         5,200         24,843
-    SELECT 1 (baseline)                 0.14 (0.09)   0.36 (0.24)    0.29 (0.19)
-    sector_deltas(month)                5.02 (1.35)   8.98 (1.89)   17.59 (2.12)     3 queries
-    sector_deltas(month, non-urgent)    4.45 (1.24)   7.41 (1.60)   13.72 (1.90)     3 queries
-    sector_monthly_series(sector, 24)   1.11 (0.39)   1.35 (0.53)    1.77 (0.62)     1 query
-    programme_evaluation(non-urgent)    2.17 (1.12)   2.47 (1.27)    3.31 (1.75)     1 query
-    naive delta from calls (baseline)          6.02         57.36          1,543     1 query
+    counts_recompute() (full, once)             322         2,328         32,401
+    SELECT 1 (baseline)                        0.22          0.26           2.87
+    sector_deltas(month)                5.19 (1.3)    8.63 (1.6)    12.00 (1.95)     3 queries
+    sector_deltas(month, non-urgent)          4.43          7.58          11.85     3 queries
+    sector_monthly_series(sector, 24)         1.08          1.20           1.90     1 query
+    programme_evaluation(non-urgent)          2.04          2.41           3.11     1 query
+    naive delta from calls (baseline)          6.00         55.30          1,740     1 query
 
 Reading them: the reads of the counts are flat where the database is concerned — the same queries at every
-size, their SQL time moving with the machine's load as SELECT 1's does (0.06–0.36 ms from one run to the
-next) — while the naive read of the calls grows with them (256× for 100× the calls). What grows in
-sector_deltas is Python, not SQL: calls.statistics.exact_poisson_p_value sums the binomial tails term by
-term, and the number of terms grows with √(the counts compared) — some 30,000 terms a call at 10M calls
-(cProfile: `_tail_sum` ≈ 70 % of the time). It follows the size of the monthly counts, not the number of
-rows, and stays ~100× below the naive read at 10M; a closed form (the regularized incomplete beta function)
-or a normal approximation above some n would make it flat too.
+size, their SQL time moving with the machine's load as SELECT 1's does — while the naive read of the calls
+grows with them (290× for 100× the calls). What still grows a little in sector_deltas is Python:
+calls.statistics.exact_poisson_p_value sums the binomial tails, whose length grows with √(the counts
+compared), so it follows the size of the monthly counts, not the number of rows. The first measurement
+(term by term) was 5.0 / 9.0 / 17.6 ms; summing long tails in numpy blocks brought 10M to 12.0 ms (best
+8.1) on a busier machine, ~145× below the naive read.
 """
 
 from __future__ import annotations
