@@ -72,6 +72,8 @@ bench: install
 	$(BIN)/python bench/point_to_sector.py
 	scripts/services.sh
 	$(BIN)/python bench/coverage.py
+	$(BIN)/python bench/call_import.py
+	$(BIN)/python bench/call_deltas.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
