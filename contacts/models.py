@@ -285,6 +285,15 @@ class IdentityAccess(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} #{self.contact_id}"
 
+    def save(self, *args, **kwargs):
+        # An audit row is written once; nothing in the application rewrites it.
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("identity access rows are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("identity access rows are never deleted")
+
 
 class Referral(models.Model):
     """A contact handed over to a partner organisation or to the service's social worker; its loop is closed

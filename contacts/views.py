@@ -128,6 +128,12 @@ def contact_new(request):
     )
 
 
+def _field_message(label, message) -> str:
+    if not label:
+        return str(message)
+    return _("%(field)s: %(message)s") % {"field": label, "message": message}
+
+
 def _error_summary(form) -> list[tuple[str, str, str]]:
     """(field id, field label, message) of every error, for the summary at the top of the form."""
     if not form.is_bound or not form.errors:
@@ -249,7 +255,7 @@ def referral_update(request, pk: int, referral_pk: int):
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for message in errors:
-                messages.error(request, f"{label} : {message}" if label else message)
+                messages.error(request, _field_message(label, message))
     return redirect("staff:contact", pk=contact.pk)
 
 
@@ -279,7 +285,7 @@ def _statistics_period(request) -> tuple[StatisticsFilterForm, StatisticsFilter]
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for message in errors:
-                messages.error(request, f"{label} : {message}" if label else message)
+                messages.error(request, _field_message(label, message))
     return form, StatisticsFilter(first.replace(day=1), last.replace(day=1), sector.pk if sector else None)
 
 

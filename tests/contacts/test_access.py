@@ -81,10 +81,17 @@ def test_someone_not_signed_in_is_sent_to_the_login_page(client, contact_a, scre
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_staff_pages_with_personal_data_are_not_cached(client, unit, contact_a):
-    client.force_login(unit["supervisor"])
-    for screen in ("my contacts", "team contacts", "contact page", "log a contact"):
-        assert "no-store" in client.get(url_for(screen, contact_a))["Cache-Control"]
+def test_staff_pages_are_not_cached_and_carry_the_security_headers(client, unit, contact_a):
+    client.force_login(unit["administrator"])
+    for screen, (name, _needs) in PAGES.items():
+        if not name.startswith("staff:"):
+            continue
+        response = client.get(url_for(screen, contact_a))
+        assert "no-store" in response["Cache-Control"], screen
+        assert response["X-Frame-Options"] == "DENY", screen
+        assert (
+            "unsafe-inline" not in response["Content-Security-Policy"].split("script-src")[-1].split(";")[0]
+        )
 
 
 def test_another_officers_contact_answers_404_everywhere(client, unit, contact_a):

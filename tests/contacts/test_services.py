@@ -143,3 +143,13 @@ def test_months_before_keeps_the_day_or_takes_the_months_last():
 
 def test_channel_values_are_the_issues():
     assert len(Channel.values) == 6
+
+
+def test_an_audit_row_cannot_be_changed_or_deleted_by_the_application(contact_a):
+    row = IdentityAccess.objects.get()
+    row.action = "read"
+    with pytest.raises(PermissionError):
+        row.save()
+    with pytest.raises(PermissionError):
+        row.delete()
+    assert IdentityAccess.objects.get().action == "create"
