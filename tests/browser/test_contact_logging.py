@@ -130,3 +130,33 @@ def test_the_form_and_the_lists_have_no_wcag_violation(browser_page, live_server
         assert Contact.objects.exists()
         assert violations(page) == []
     assert page.problems == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_identity_and_the_statistics_have_no_wcag_violation(browser_page, live_server, unit, language):
+    from contacts.models import ContactCategory
+    from contacts.services import IdentityInput, ReferralInput, contact_create
+
+    officer = Officer.objects.get(badge_number="302")
+    contact = contact_create(
+        officer=officer,
+        when=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=2),
+        channel="patrol",
+        outcome="referred",
+        categories=list(ContactCategory.objects.filter(slug="youth")),
+        identity=IdentityInput(name="Résidente Fictive", phone="450 555-0142", consent=True),
+        referrals=[ReferralInput(to_social_worker=True)],
+    )
+    unit["both"].groups.add(Group.objects.get(name="Analyst"))
+    page = browser_page
+    sign_in(page, live_server, "both", language)
+    with translation.override(language):
+        detail, statistics = reverse("staff:contact", args=[contact.pk]), reverse("staff:contact-statistics")
+    page.goto(live_server.url + detail)
+    page.click("#show-identity")
+    page.wait_for_selector("text=Résidente Fictive")
+    assert violations(page) == []
+    page.goto(live_server.url + statistics)
+    assert page.inner_text("#total-contacts") == "1"
+    assert violations(page) == []
+    assert page.problems == []
