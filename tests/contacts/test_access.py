@@ -214,3 +214,23 @@ def test_the_supervisor_cannot_export_or_purge(client, unit, contact_a):
     client.force_login(unit["supervisor"])
     page = client.get(reverse("admin:contacts_residentidentity_changelist")).content.decode()
     assert "export_selected" not in page and "purge_selected" not in page
+
+
+@pytest.mark.parametrize(
+    ("screen", "role"), [("staff:contacts-team", "supervisor"), ("staff:contacts", "officer")]
+)
+def test_list_pages_run_a_fixed_number_of_queries(
+    client, unit, partner, screen, role, django_assert_max_num_queries
+):
+    from contacts.services import ReferralInput
+
+    user = user_for(unit, role)
+    client.force_login(user)
+    log_contact(unit["officer_a"], referrals=[ReferralInput(partner=partner)])
+    client.get(reverse(screen))  # warm the session and the permission caches
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse(screen))
+    for _ in range(10):
+        log_contact(unit["officer_a"], referrals=[ReferralInput(partner=partner)])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse(screen))
