@@ -160,3 +160,24 @@ def test_the_identity_and_the_statistics_have_no_wcag_violation(browser_page, li
     assert page.inner_text("#total-contacts") == "1"
     assert violations(page) == []
     assert page.problems == []
+
+
+def test_use_my_location_places_the_contact_in_the_sector_of_the_point(browser_page, live_server, unit):
+    SectorFactory(code="BR-01", name="DIX30", municipality="Brossard", geometry=square(-73.49, 45.50))
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"longitude": -73.485, "latitude": 45.505})
+    sign_in(page, live_server, "agent")
+    with translation.override("en"):
+        page.goto(live_server.url + reverse("staff:contact-new"))
+    page.locator(".chip label", has_text="Traffic").click()
+    page.click("text=When and where")
+    page.click("#contact-locate")
+    page.wait_for_function("document.getElementById('id_lat').value !== ''")
+    assert "Position filled in" in page.inner_text("#contact-locate-status")
+    page.click("#contact-submit")
+    page.wait_for_selector("text=Contact logged.")
+    contact = Contact.objects.get()
+    assert contact.sector.code == "BR-01" and round(contact.lon, 3) == -73.485
+    assert page.problems == []
