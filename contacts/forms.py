@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,4 +210,36 @@ class StatisticsFilterForm(forms.Form):
         first, last = data.get("first_month"), data.get("last_month")
         if first and last and last < first:
             self.add_error("last_month", _("The last month comes before the first."))
+        return data
+
+
+class ContactEditForm(forms.Form):
+    """What can be corrected after the fact: not the officer, the place or the identity."""
+
+    when = ContactForm.base_fields["when"]
+    categories = ContactForm.base_fields["categories"]
+    channel = ContactForm.base_fields["channel"]
+    who = ContactForm.base_fields["who"]
+    would_have_called_911 = ContactForm.base_fields["would_have_called_911"]
+    outcome = ContactForm.base_fields["outcome"]
+    follow_up_due = ContactForm.base_fields["follow_up_due"]
+    follow_up_done = forms.BooleanField(label=_("Follow-up done"), required=False)
+    summary = ContactForm.base_fields["summary"]
+
+    def __init__(self, *args, contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A category retired since stays on the contact that has it.
+        self.fields["categories"].queryset = ContactCategory.objects.filter(
+            models.Q(is_active=True) | models.Q(contacts=contact)
+        ).distinct()
+        if contact.anonymised_at:
+            self.fields["summary"].disabled = True
+
+    clean_when = ContactForm.clean_when
+
+    def clean(self):
+        data = super().clean()
+        when, due = data.get("when"), data.get("follow_up_due")
+        if when and due and due < timezone.localdate(when):
+            self.add_error("follow_up_due", _("The follow-up is due before the contact took place."))
         return data

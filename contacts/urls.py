@@ -13,6 +13,7 @@ urlpatterns = [
     path(_("statistics/"), views.contact_statistics_page, name="contact-statistics"),
     path(_("statistics.csv"), views.contact_statistics_csv, name="contact-statistics-csv"),
     path("<int:pk>/", views.contact_detail, name="contact"),
+    path(format_lazy("<int:pk>/{}", _("edit/")), views.contact_edit, name="contact-edit"),
     path(
         format_lazy("<int:pk>/{}", _("follow-up-done/")), views.follow_up_done, name="contact-follow-up-done"
     ),

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import SERVICE_FIELDS, ContactForm, ReferralStatusForm, StatisticsFilterForm, TeamFilterForm
+from .forms import (
+    SERVICE_FIELDS,
+    ContactEditForm,
+    ContactForm,
+    ReferralStatusForm,
+    StatisticsFilterForm,
+    TeamFilterForm,
+)
 from .models import Channel, ContactCategory, Outcome, Referral
 from .selectors import (
     StatisticsFilter,
@@ -38,6 +45,7 @@ from .services import (
     ReferralInput,
     contact_create,
     contact_follow_up_done,
+    contact_update,
     identity_read,
     referral_set_status,
 )
@@ -225,6 +233,41 @@ def contact_detail(request, pk: int):
             "can_change": request.user.has_perm("contacts.change_contact"),
             "today": timezone.localdate(),
         },
+    )
+
+
+@never_cache
+@staff_member_required
+@permission_required("contacts.change_contact", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk: int):
+    """Correct a contact (not its officer, place or identity); same rules as logging it."""
+    contact = contact_get_for(request.user, pk)
+    if request.method == "POST":
+        form = ContactEditForm(request.POST, contact=contact)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            categories = data.pop("categories")
+            if contact.anonymised_at:
+                data.pop("summary")
+            try:
+                contact_update(contact=contact, categories=categories, actor=request.user, **data)
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("Contact updated."))
+                return redirect("staff:contact", pk=contact.pk)
+    else:
+        initial = {
+            name: getattr(contact, name)
+            for name in ContactEditForm.base_fields
+            if name != "categories" and hasattr(contact, name)
+        }
+        initial["when"] = timezone.localtime(contact.when)
+        initial["categories"] = list(contact.categories.all())
+        form = ContactEditForm(initial=initial, contact=contact)
+    return render(
+        request, "contacts/edit.html", {"form": form, "contact": contact, "errors": _error_summary(form)}
     )
 
 

@@ -133,7 +133,9 @@ def test_the_form_and_the_lists_have_no_wcag_violation(browser_page, live_server
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_identity_and_the_statistics_have_no_wcag_violation(browser_page, live_server, unit, language):
+def test_the_identity_the_correction_and_the_statistics_have_no_wcag_violation(
+    browser_page, live_server, unit, language
+):
     from contacts.models import ContactCategory
     from contacts.services import IdentityInput, ReferralInput, contact_create
 
@@ -155,6 +157,9 @@ def test_the_identity_and_the_statistics_have_no_wcag_violation(browser_page, li
     page.goto(live_server.url + detail)
     page.click("#show-identity")
     page.wait_for_selector("text=Résidente Fictive")
+    assert violations(page) == []
+    page.click("#edit-contact")
+    page.wait_for_selector("#contact-save")
     assert violations(page) == []
     page.goto(live_server.url + statistics)
     assert page.inner_text("#total-contacts") == "1"

@@ -16,6 +16,7 @@ PAGES = {
     "log a contact": ("staff:contact-new", False),
     "team contacts": ("staff:contacts-team", False),
     "contact page": ("staff:contact", True),
+    "contact edit": ("staff:contact-edit", True),
     "statistics": ("staff:contact-statistics", False),
     "statistics csv": ("staff:contact-statistics-csv", False),
     "admin categories": ("admin:contacts_contactcategory_changelist", False),
@@ -34,6 +35,7 @@ ALLOWED = {
         "my contacts",
         "log a contact",
         "contact page",
+        "contact edit",
         "admin categories",
         "admin partners",
         "admin contacts",
@@ -102,6 +104,8 @@ def test_another_officers_contact_answers_404_everywhere(client, unit, contact_a
     url = reverse("staff:contact-referral", args=[contact_a.pk, referral.pk])
     assert client.post(url, {f"r{referral.pk}-status": "completed"}).status_code == 404
     assert client.post(reverse("staff:contact-follow-up-done", args=[contact_a.pk])).status_code == 404
+    assert client.get(reverse("staff:contact-edit", args=[contact_a.pk])).status_code == 404
+    assert client.post(reverse("staff:contact-edit", args=[contact_a.pk]), {}).status_code == 404
     # A missing id answers the same: nothing tells the two apart.
     assert client.get(reverse("staff:contact", args=[contact_a.pk + 1000])).status_code == 404
     # The admin does not list it nor open it.

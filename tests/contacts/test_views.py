@@ -200,3 +200,50 @@ def test_statistics_filters_bad_months_with_a_message(client, unit):
     response = client.get(reverse("staff:contact-statistics"), {"first_month": "2026-13"})
     assert response.status_code == 200
     assert list(response.context["messages"])
+
+
+def test_an_officer_corrects_their_contact(client, unit, contact_a):
+    client.force_login(unit["officer_a"].user)
+    url = reverse("staff:contact-edit", args=[contact_a.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["outcome"] == "referred"
+    youth = ContactCategory.objects.get(slug="youth")
+    response = client.post(
+        url,
+        {
+            "when": timezone.localtime(contact_a.when).strftime("%Y-%m-%dT%H:%M"),
+            "categories": [youth.pk],
+            "channel": "patrol",
+            "who": "family",
+            "outcome": "follow_up",
+            "follow_up_due": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+            "summary": "Corrigé",
+        },
+    )
+    assert response.status_code == 302
+    contact_a.refresh_from_db()
+    assert (contact_a.channel, contact_a.who, contact_a.outcome, contact_a.summary) == (
+        "patrol",
+        "family",
+        "follow_up",
+        "Corrigé",
+    )
+    assert list(contact_a.categories.all()) == [youth]
+
+
+def test_a_correction_with_bad_input_names_the_field(client, unit, contact_a):
+    client.force_login(unit["officer_a"].user)
+    response = client.post(
+        reverse("staff:contact-edit", args=[contact_a.pk]),
+        {
+            "when": now_text(datetime.timedelta(days=3)),
+            "categories": [],
+            "channel": "patrol",
+            "who": "family",
+            "outcome": "resolved",
+        },
+    )
+    assert response.status_code == 200
+    assert {"when", "categories"} <= set(response.context["form"].errors)
+    contact_a.refresh_from_db()
+    assert contact_a.channel == "work_cell"
