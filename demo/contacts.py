@@ -202,7 +202,7 @@ def demo_seed_contacts(*, today: datetime.date | None = None, count: int = DEMO_
     """A few hundred contacts over the last two years, by the officers on duty, with referrals; once only."""
     existing = Contact.objects.filter(created_by__isnull=True).count()
     if existing:
-        return {"contacts_created": 0, "contacts_unchanged": existing}
+        return _counts(unchanged=existing)
     today = today or timezone.localdate()
     rng = random.Random(DEMO_SEED)  # noqa: S311 -- a reproducible demo, not a secret
     categories = {category.slug: category for category in ContactCategory.objects.active()}
@@ -214,7 +214,7 @@ def demo_seed_contacts(*, today: datetime.date | None = None, count: int = DEMO_
         .defer("sector__geometry")
     )
     if not assignments or not weighted_categories:
-        return {"contacts_created": 0, "contacts_unchanged": 0}
+        return _counts()
     start = today - datetime.timedelta(days=DEMO_MONTHS * 365 // 12)
     with transaction.atomic():
         return _seed(rng, today, start, count, categories, weighted_categories, partners, assignments)
@@ -304,9 +304,14 @@ def _seed(rng, today, start, count, categories, weighted_categories, partners, a
             referrals += 1
             _backdate_referral(contact, when, status, rng)
         created += 1
+    return _counts(created=created, referrals=referrals, identities=identities)
+
+
+def _counts(*, created=0, unchanged=0, referrals=0, identities=0) -> dict:
+    # The same keys whatever happened, so that seed_demo's totals read alike on every run.
     return {
         "contacts_created": created,
-        "contacts_unchanged": 0,
+        "contacts_unchanged": unchanged,
         "referrals_created": referrals,
         "identities_created": identities,
     }

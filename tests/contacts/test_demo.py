@@ -25,7 +25,13 @@ def test_contacts_are_seeded_once_across_officers_sectors_and_months(unit):
     first = demo_seed_contacts(count=200, today=today)
     assert first["contacts_created"] == 200 == Contact.objects.count()
     again = demo_seed_contacts(count=200, today=today)
-    assert again == {"contacts_created": 0, "contacts_unchanged": 200}
+    assert again == {
+        "contacts_created": 0,
+        "contacts_unchanged": 200,
+        "referrals_created": 0,
+        "identities_created": 0,
+    }
+    assert set(first) == set(again)
     assert Contact.objects.count() == 200
     assert Contact.objects.values("officer").distinct().count() == 2
     assert Contact.objects.values("sector").distinct().count() == 2
