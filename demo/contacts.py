@@ -11,6 +11,7 @@ are those logged by no account, `created_by` empty; when there are any, nothing 
 from __future__ import annotations
 
 import datetime
+import logging
 import random
 from collections import defaultdict
 
@@ -216,8 +217,15 @@ def demo_seed_contacts(*, today: datetime.date | None = None, count: int = DEMO_
     if not assignments or not weighted_categories:
         return _counts()
     start = today - datetime.timedelta(days=DEMO_MONTHS * 365 // 12)
-    with transaction.atomic():
-        return _seed(rng, today, start, count, categories, weighted_categories, partners, assignments)
+    # One INFO line per contact is right for an officer's form, noise for 420 demo contacts.
+    service_logger = logging.getLogger("contacts.services")
+    level = service_logger.level
+    service_logger.setLevel(logging.WARNING)
+    try:
+        with transaction.atomic():
+            return _seed(rng, today, start, count, categories, weighted_categories, partners, assignments)
+    finally:
+        service_logger.setLevel(level)
 
 
 def _seed(rng, today, start, count, categories, weighted_categories, partners, assignments) -> dict:
