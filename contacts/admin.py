@@ -183,6 +183,16 @@ class ResidentIdentityAdmin(ReadOnlyMixin, admin.ModelAdmin):
         visible = contacts_visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(contact__in=visible).select_related("contact")
 
+    def has_view_permission(self, request, obj=None):
+        # Searching identities by name or number is for access requests: the privacy officer's (and the
+        # administrators'). Officers and supervisors read an identity on the contact's page, audited there.
+        return request.user.has_perm("contacts.export_residentidentity") and super().has_view_permission(
+            request, obj
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
     @admin.display(description=_("contact"))
     def contact_link(self, obj):
         return format_html(
