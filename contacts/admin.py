@@ -20,6 +20,8 @@ from .selectors import contacts_visible_to
 from .services import identities_export, identity_purge, identity_read
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The admin lists 100 a page; a search finding more audits the first this many.
+SEARCH_AUDIT_LIMIT = 500
 
 
 class ReadOnlyMixin:
@@ -192,6 +194,18 @@ class ResidentIdentityAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            # A search by name or number tells who is on record: each record found is an audited read.
+            IdentityAccess.objects.bulk_create(
+                IdentityAccess(
+                    user=request.user, contact_id=contact_id, action=IdentityAccess.Action.READ, note="search"
+                )
+                for contact_id in queryset.values_list("contact_id", flat=True)[:SEARCH_AUDIT_LIMIT]
+            )
+        return queryset, duplicates
 
     @admin.display(description=_("contact"))
     def contact_link(self, obj):

@@ -185,9 +185,11 @@ def test_the_privacy_officer_reads_an_identity_in_the_admin_audited(client, unit
         reverse("admin:contacts_residentidentity_changelist"), {"q": "Gisèle"}
     ).content.decode()
     assert NAME not in listing and f"/residentidentity/{identity.pk}/change/" in listing
+    search = IdentityAccess.objects.get(action="read", note="search")
+    assert (search.user, search.contact) == (unit["privacy"], contact_a)
     page = client.get(reverse("admin:contacts_residentidentity_change", args=[identity.pk])).content.decode()
     assert NAME in page
-    assert IdentityAccess.objects.filter(action="read", user=unit["privacy"]).count() == 1
+    assert IdentityAccess.objects.filter(action="read", user=unit["privacy"], note="").count() == 1
 
 
 def test_the_privacy_officer_exports_an_access_request_audited(client, unit, contact_a):
