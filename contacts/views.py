@@ -81,6 +81,10 @@ def _list_queryset(queryset):
 def contact_new(request):
     officer = officer_of(request.user)
     today = timezone.localdate()
+    if officer is None and not request.user.has_perm("contacts.view_all_contacts"):
+        # Only those who see the team's contacts log one for another officer; an officer's account must be
+        # linked to their officer record first.
+        return render(request, "contacts/form.html", {"form": None, "unlinked": True})
     if request.method == "POST":
         form = ContactForm(request.POST, officer=officer)
         if form.is_valid():

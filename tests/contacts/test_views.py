@@ -247,3 +247,24 @@ def test_a_correction_with_bad_input_names_the_field(client, unit, contact_a):
     assert {"when", "categories"} <= set(response.context["form"].errors)
     contact_a.refresh_from_db()
     assert contact_a.channel == "work_cell"
+
+
+def test_an_officer_account_without_an_officer_record_is_told_to_get_it_linked(client, unit):
+    from .conftest import staff_in
+
+    client.force_login(staff_in("Officer", "unlinked"))
+    response = client.get(new_url())
+    assert response.status_code == 200 and 'id="unlinked"' in response.content.decode()
+    client.post(new_url(), valid_post(officer=unit["officer_a"].pk))
+    assert not Contact.objects.exists()
+
+
+def test_a_supervisor_without_an_officer_record_logs_for_an_officer(client, unit):
+    client.force_login(unit["supervisor"])
+    client.post(new_url(), valid_post(officer=unit["officer_b"].pk))
+    contact = Contact.objects.get()
+    assert (contact.officer, contact.sector, contact.created_by) == (
+        unit["officer_b"],
+        unit["second"],
+        unit["supervisor"],
+    )
