@@ -107,6 +107,7 @@ OFFICERS: tuple[DemoOfficer, ...] = (
         "SPAL-1042", "Marie-Ève", "Tremblay", CONSTABLE, _phone(42), ("fr", "en"), "fb",
         "Patrouille à pied et à vélo dans le Vieux-Longueuil depuis le lancement de la police de proximité.",
         "Has patrolled Old Longueuil on foot and by bike since community policing began.",
+        username="marie-eve.tremblay",  # logs her contacts from her phone
     ),
     DemoOfficer(
         "SPAL-1057", "Jean-François", "Bélanger", CONSTABLE, _phone(57), ("fr", "en"), "bc",
@@ -217,10 +218,13 @@ OFFICERS: tuple[DemoOfficer, ...] = (
 # fmt: on
 
 # Staff accounts that are nobody's officer record.
-ACCOUNTS: tuple[DemoAccount, ...] = (DemoAccount("olivier.nadeau", "Olivier", "Nadeau", "Analyst"),)
+ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("olivier.nadeau", "Olivier", "Nadeau", "Analyst"),
+    DemoAccount("lucie.gendron", "Lucie", "Gendron", "Privacy officer"),
+)
 
 # Group of the accounts linked to officers, by officer role.
-ACCOUNT_GROUP_BY_ROLE = {SUPERVISOR: "Supervisor"}
+ACCOUNT_GROUP_BY_ROLE = {SUPERVISOR: "Supervisor", CONSTABLE: "Officer"}
 
 VACANT_SECTOR = "BO-02"
 

@@ -24,6 +24,8 @@ from officers.services import absence_plan, absence_update, assignment_create, a
 
 from .addresses import demo_addresses, demo_addresses_csv
 from .calls import demo_seed_call_types, demo_seed_calls
+from .contacts import demo_seed_contacts, demo_seed_partners
+from .outreach import demo_seed_outreach
 from .people import (
     ABSENCES,
     ACCOUNT_GROUP_BY_ROLE,
@@ -70,6 +72,9 @@ def demo_seed(*, admin_username: str, admin_password: str, call_rows: int | None
         counts.update(demo_seed_assignments())
         counts.update(demo_seed_absences())
         counts.update(demo_seed_call_types())
+        counts.update(demo_seed_partners())
+        counts.update(demo_seed_contacts())
+        counts.update(demo_seed_outreach())
         # Last: files are the one thing a rollback does not undo, so they are written once all else went well.
         counts.update(demo_seed_portraits())
     counts.update(demo_seed_calls(rows=call_rows))
@@ -168,7 +173,8 @@ def demo_seed_officers() -> dict:
 
 
 def demo_seed_staff_accounts(*, password: str) -> dict:
-    """The sergeants' accounts (linked to their officer record) and an analyst's, in their role's group.
+    """The sergeants' and one constable's accounts (linked to their officer record), an analyst's and a privacy
+    officer's, in their role's group.
 
     Like the administrator's, an account that already exists is left exactly as it is.
     """

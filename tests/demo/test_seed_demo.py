@@ -13,7 +13,9 @@ from shapely.geometry import shape
 from beats.geometry import parse_sector_geometry
 from beats.models import Sector, SectorMapVersion
 from beats.selectors import territory_topology_problems
+from contacts.models import Contact
 from demo.addresses import demo_addresses
+from demo.contacts import PARTNERS
 from demo.people import OFFICERS
 from demo.services import demo_seed, demo_staff_logins
 from demo.territory import PLACE_CENTRES, demo_sector_collection
@@ -157,7 +159,17 @@ def test_seeding_twice_changes_nothing():
         "calls_unplaced": 0,
         "calls_batch_status": "",
         "calls_already_imported": False,
+        "partners_created": 0,
+        "partners_unchanged": len(PARTNERS),
+        "contacts_created": 0,
+        "contacts_unchanged": Contact.objects.count(),
+        "referrals_created": 0,
+        "identities_created": 0,
+        "outreach_campaigns_created": 0,
+        "outreach_activities_created": 0,
+        "outreach_priorities_created": 0,
     }
+    assert Contact.objects.count() > 300
     assert get_user_model().objects.filter(username="admin").count() == 1
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from beats.models import Sector
-from demo.people import ABSENCES, ACCOUNTS, EMAIL_DOMAIN, OFFICERS, VACANT_SECTOR, demo_portrait
+from demo.people import ABSENCES, EMAIL_DOMAIN, OFFICERS, VACANT_SECTOR, demo_portrait
 from demo.services import demo_seed, demo_staff_logins
 from officers.models import Absence, Assignment, CoverageChange, Officer
 from officers.phones import normalise_phone
@@ -361,14 +361,28 @@ def test_the_supervisor_accounts_can_log_in_and_belong_to_the_supervisors(client
     assert can_log_in(client, username, PASSWORD)
 
 
-def test_the_analyst_account_can_log_in_and_belongs_to_the_analysts(client):
+@pytest.mark.parametrize(
+    ("username", "group", "may", "may_not"),
+    [
+        ("olivier.nadeau", "Analyst", "calls.view_monthlycallcount", "officers.change_assignment"),
+        ("lucie.gendron", "Privacy officer", "contacts.view_residentidentity", "officers.change_assignment"),
+        ("marie-eve.tremblay", "Officer", "contacts.add_contact", "officers.change_assignment"),
+    ],
+)
+def test_the_other_staff_accounts_log_in_in_their_role(client, username, group, may, may_not):
     seed()
 
-    (analyst,) = ACCOUNTS
-    user = get_user_model().objects.get(username=analyst.username)
-    assert list(user.groups.values_list("name", flat=True)) == ["Analyst"]
-    assert not user.has_perm("officers.change_assignment")
-    assert can_log_in(client, analyst.username, PASSWORD)
+    user = get_user_model().objects.get(username=username)
+    assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert user.has_perm(may) and not user.has_perm(may_not)
+    assert can_log_in(client, username, PASSWORD)
+
+
+def test_the_constables_account_is_her_officer_record():
+    seed()
+
+    officer = get_user_model().objects.get(username="marie-eve.tremblay").officer
+    assert (officer.badge_number, officer.role) == ("SPAL-1042", Officer.Role.CONSTABLE)
 
 
 def test_seeding_again_keeps_a_changed_staff_password(client):

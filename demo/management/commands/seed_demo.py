@@ -111,6 +111,28 @@ class Command(BaseCommand):
                 "categories": counts["call_categories_created"],
             }
         )
+        self.stdout.write(
+            _("Partners: %(created)s created, %(unchanged)s unchanged.")
+            % {"created": counts["partners_created"], "unchanged": counts["partners_unchanged"]}
+        )
+        self.stdout.write(
+            _("Contacts: %(created)s created (%(referrals)s referrals, %(identities)s consented identities).")
+            % {
+                "created": counts["contacts_created"],
+                "referrals": counts.get("referrals_created", 0),
+                "identities": counts.get("identities_created", 0),
+            }
+        )
+        self.stdout.write(
+            _(
+                "Outreach: %(campaigns)s campaigns, %(activities)s activities, %(priorities)s priorities created."
+            )
+            % {
+                "campaigns": counts["outreach_campaigns_created"],
+                "activities": counts["outreach_activities_created"],
+                "priorities": counts["outreach_priorities_created"],
+            }
+        )
         self._write_calls(counts)
         if counts["admin_users_created"]:
             self.stdout.write(_("Demo administrator “%(username)s” created.") % {"username": username})
@@ -129,7 +151,12 @@ class Command(BaseCommand):
                 % {"username": username, "password": password}
             )
         )
-        roles = {"Supervisor": _("supervisor"), "Analyst": _("analyst")}
+        roles = {
+            "Supervisor": _("supervisor"),
+            "Analyst": _("analyst"),
+            "Officer": _("officer"),
+            "Privacy officer": _("privacy officer"),
+        }
         staff_logins = demo_staff_logins()
         self.stdout.write(
             self.style.WARNING(
