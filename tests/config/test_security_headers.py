@@ -15,6 +15,8 @@ PAGES = [
     ("public:home", "en"),
     ("public:sectors", "fr"),
     ("public:sectors", "en"),
+    ("public:events", "fr"),
+    ("public:events", "en"),
     ("api:sector-features", "fr"),
     ("admin:login", "fr"),
     ("admin:login", "en"),
