@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from officers.phones import display_phone
+
 
 def _in_language(french: str, english: str) -> str:
     return english if (get_language() or "fr").startswith("en") and english else french
@@ -108,6 +110,10 @@ class Partner(models.Model):
     @property
     def description(self) -> str:
         return _in_language(self.description_fr, self.description_en)
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
 
 
 # --- Contacts -------------------------------------------------------------------------------------------
