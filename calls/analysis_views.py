@@ -28,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from beats.models import Sector
+from config.spreadsheets import neutralise_cell
 
 from .counts import add_months
 from .forms import COMPARISONS, DEFAULT_BASELINE_MONTHS, CallAnalysisForm
@@ -40,7 +41,6 @@ from .selectors import (
     sector_deltas,
     sector_monthly_series,
 )
-from .views import neutralise_cell
 
 SERIES_MONTHS = 24
 PERMISSION = "calls.view_monthlycallcount"

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.spreadsheets import neutralise_cell
+
 from .forms import ImportUploadForm, max_upload_bytes
 from .models import CallType, ImportBatch, Urgency
 from .tasks import calls_import_task, import_progress, upload_path
@@ -30,8 +32,6 @@ logger = logging.getLogger(__name__)
 RECENT_BATCHES = 25
 UNMAPPED_EXAMPLES = 10
 COUNTERS = ("rows_read", "created", "updated", "unchanged", "rejected")
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _queue_import(form: ImportUploadForm, user) -> ImportBatch:
@@ -195,11 +195,6 @@ def import_retry(request, batch_id: int):
 def import_progress_json(request, batch_id: int):
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     return JsonResponse(_progress(batch))
-
-
-def neutralise_cell(value: str) -> str:
-    """A cell a spreadsheet would run as a formula, made plain text by a leading quote (OWASP)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 @never_cache

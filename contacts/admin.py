@@ -15,11 +15,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.spreadsheets import neutralise_cell
+
 from .models import Contact, ContactCategory, IdentityAccess, Partner, Referral, ResidentIdentity
 from .selectors import contacts_visible_to
 from .services import identities_export, identity_purge, identity_read
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The admin lists 100 a page; a search finding more audits the first this many.
 SEARCH_AUDIT_LIMIT = 500
 
@@ -165,11 +166,6 @@ class ReferralAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return obj.target
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @admin.register(ResidentIdentity)
 class ResidentIdentityAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """For the privacy officer: find a person's records (search by name, phone or e-mail; the list shows no
@@ -242,7 +238,7 @@ class ResidentIdentityAdmin(ReadOnlyMixin, admin.ModelAdmin):
             writer = csv.DictWriter(response, fieldnames=list(rows[0]))
             writer.writeheader()
             for row in rows:
-                writer.writerow({key: _cell(value) for key, value in row.items()})
+                writer.writerow({key: neutralise_cell(value) for key, value in row.items()})
         return response
 
     @admin.action(description=_("Purge the selected identities (the contacts stay, anonymous)"))

@@ -15,8 +15,8 @@ from django.utils import translation
 
 from calls.models import Call, CallType, ImportBatch
 from calls.tasks import PROGRESS_KEY
-from calls.views import neutralise_cell
 from config.celery import app
+from config.spreadsheets import neutralise_cell
 
 from .conftest import csv_bytes
 
@@ -286,6 +286,7 @@ def test_cells_are_neutralised_only_when_they_look_like_formulas():
     assert neutralise_cell("=1+1") == "'=1+1"
     assert neutralise_cell("a=1") == "a=1"
     assert neutralise_cell("") == ""
+    assert neutralise_cell(None) == ""
 
 
 def test_counters_are_grouped_by_thousands_in_the_page_language(analyst, saved_profile):
