@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "contacts",
     "outreach",
     "calls",
+    "reports",
     "public",
     "demo",
 ]
@@ -306,6 +307,11 @@ CALLS_IMPORT_MAX_UPLOAD_BYTES = env.int("CALLS_IMPORT_MAX_UPLOAD_BYTES", default
 CONTACTS_RETENTION_MONTHS = env.int("CONTACTS_RETENTION_MONTHS", default=24)
 if CONTACTS_RETENTION_MONTHS < 1:
     raise ImproperlyConfigured("CONTACTS_RETENTION_MONTHS must be at least 1.")
+# Counts drawn from contact data (contacts, referrals) below this are shown as "< N" in reports, so that nobody
+# can be singled out; 1 shows every count.
+REPORTS_SMALL_COUNT_THRESHOLD = env.int("REPORTS_SMALL_COUNT_THRESHOLD", default=5)
+if REPORTS_SMALL_COUNT_THRESHOLD < 1:
+    raise ImproperlyConfigured("REPORTS_SMALL_COUNT_THRESHOLD must be at least 1.")
 
 # --- Outside geocoder -----------------------------------------------------------------------------------
 # A Nominatim-compatible search asked when our own address index finds nothing (beats/addresses/geocoder.py).
