@@ -5,7 +5,9 @@ Read from stored aggregates and the other apps' selectors, never from the raw ca
 * 911 calls: calls.selectors.sector_deltas (previous month, same month last year, pre-programme baseline, with
   the significance of calls.statistics) over MonthlyCallCount, and one more read of MonthlyCallCount for the
   year to date;
-* contacts and referrals: grouped counts of contacts.models (no free text, no identity);
+* contacts and referrals: grouped counts of contacts.models (no free text, no identity). "Follow-ups open" are
+  the month's contacts whose follow-up is not done when the report is built (the model keeps no date for
+  "done"); referrals are counted per partner, the model having no partner type, the social worker apart;
 * outreach: activities that started in the month and campaigns running in it (outreach.models);
 * coverage: officers.selectors.coverage_between, day by day.
 

@@ -6,15 +6,20 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from beats.models import Sector
+from calls.counts import counts_recompute
 from calls.models import Call, Urgency
 from calls.statistics import compare_counts
 from contacts.models import Contact, Referral
 from officers.selectors import CoverageStatus
 from outreach.models import Activity, Campaign
 from reports.selectors import SOCIAL_WORKER, Scope, monthly_report
-from tests.reports.conftest import MONTH, months_between
+from tests.calls.test_counts import make_call
+from tests.reports.conftest import MONTH, local, months_between
 
 pytestmark = pytest.mark.django_db
 
@@ -183,9 +188,36 @@ def test_small_counts_are_hidden_at_output_only(activity_data, settings):
 
 
 def test_an_unknown_scope_is_refused(unit):
-    from beats.models import Sector
-
     with pytest.raises(Sector.DoesNotExist):
         monthly_report(month=MONTH, scope=Scope.municipality("Atlantis"))
     with pytest.raises(Sector.DoesNotExist):
         monthly_report(month=MONTH, scope=Scope.sector("ZZ-99"))
+
+
+def test_queries_do_not_grow_with_calls_or_contacts(activity_data, unit):
+    with CaptureQueriesContext(connection) as before:
+        monthly_report(month=MONTH, scope=Scope.territory())
+    for day in range(1, 28):
+        make_call(local(2025, 2, day, 12), call_type=None, sector=unit["b"])
+        contact = Contact.objects.create(
+            officer=activity_data["contacts"][0].officer,
+            sector=unit["c"],
+            when=local(2025, 2, day, 12),
+            channel="text",
+            outcome="resolved",
+        )
+        contact.categories.set(activity_data["categories"])
+    counts_recompute()
+    with CaptureQueriesContext(connection) as after:
+        monthly_report(month=MONTH, scope=Scope.territory())
+    assert len(after) == len(before) <= 25
+
+
+def test_a_deactivated_sector_can_still_be_reported_alone(unit):
+    report = monthly_report(month=MONTH, scope=Scope.sector("D-01"))
+
+    area = report.total
+    for cls, urgency in CLASSES.items():
+        assert area.calls[cls].count == raw_calls({unit["d"].pk}, urgency, [MONTH])
+        assert area.calls[cls].previous_month is None
+    assert area.coverage_days == {status: 0 for status in CoverageStatus.values}
