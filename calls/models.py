@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beats import index as sector_index
+from config.i18n import in_active_language
 
 
 class Urgency(models.TextChoices):
@@ -53,7 +54,7 @@ class CallCategory(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
+        return in_active_language(self.name_fr, self.name_en)
 
 
 class CallType(models.Model):

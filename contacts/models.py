@@ -7,14 +7,10 @@ an identity, and the referrals to partners. Who may see what is decided in conta
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from config.i18n import in_active_language
 from officers.phones import display_phone
-
-
-def _in_language(french: str, english: str) -> str:
-    return english if (get_language() or "fr").startswith("en") and english else french
 
 
 class ContactCategoryQuerySet(models.QuerySet):
@@ -48,7 +44,7 @@ class ContactCategory(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_fr, self.name_en)
+        return in_active_language(self.name_fr, self.name_en)
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -109,7 +105,7 @@ class Partner(models.Model):
 
     @property
     def description(self) -> str:
-        return _in_language(self.description_fr, self.description_en)
+        return in_active_language(self.description_fr, self.description_en)
 
     @property
     def phone_display(self) -> str:

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from config.i18n import in_active_language
 
 from .phones import display_phone
 
@@ -20,7 +21,7 @@ class Language(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name_en if get_language() == "en" else self.name_fr
+        return in_active_language(self.name_fr, self.name_en)
 
 
 class OfficerQuerySet(models.QuerySet):

@@ -16,19 +16,16 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from config.i18n import in_active_language
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 4000
 NOTES_MAX = 4000
 PRIORITY_MAX = 1000
 ACTIONS_MAX = 2000
-
-
-def in_language(french: str, english: str) -> str:
-    """The English text on English pages when there is one; the French one otherwise."""
-    return english if (get_language() or "fr").startswith("en") and english else french
 
 
 def bounded_text(*args, max_length: int, **kwargs) -> models.TextField:
@@ -120,11 +117,11 @@ class Campaign(models.Model):
 
     @property
     def title(self) -> str:
-        return in_language(self.title_fr, self.title_en)
+        return in_active_language(self.title_fr, self.title_en)
 
     @property
     def description(self) -> str:
-        return in_language(self.description_fr, self.description_en)
+        return in_active_language(self.description_fr, self.description_en)
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -247,7 +244,7 @@ class Activity(models.Model):
 
     @property
     def title(self) -> str:
-        return in_language(self.title_fr, self.title_en)
+        return in_active_language(self.title_fr, self.title_en)
 
     @property
     def is_dated(self) -> bool:
@@ -341,11 +338,11 @@ class SectorPriority(models.Model):
 
     @property
     def concern(self) -> str:
-        return in_language(self.concern_fr, self.concern_en)
+        return in_active_language(self.concern_fr, self.concern_en)
 
     @property
     def actions(self) -> str:
-        return in_language(self.actions_fr, self.actions_en)
+        return in_active_language(self.actions_fr, self.actions_en)
 
     def clean(self):
         if self.raised_on and self.resolved_on and self.resolved_on < self.raised_on:
