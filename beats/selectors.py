@@ -36,7 +36,7 @@ def sector_map_features(*, include_inactive: bool = False) -> dict:
                     "type": "Feature",
                     "id": sector.code,
                     "properties": sector.geojson_properties(),
-                    "geometry": _simplified(sector.geometry),
+                    "geometry": simplified_boundary(sector.geometry),
                 }
                 for sector in sectors.order_by("code")
             ],
@@ -45,7 +45,8 @@ def sector_map_features(*, include_inactive: bool = False) -> dict:
     return features
 
 
-def _simplified(geometry: dict) -> dict:
+def simplified_boundary(geometry: dict) -> dict:
+    """A boundary simplified to WEB_SIMPLIFY_METRES for drawing (web maps, report maps)."""
     polygon = shape(geometry)
     tolerance = WEB_SIMPLIFY_METRES / 111_320.0
     simpler = shapely.simplify(polygon, tolerance, preserve_topology=True)

@@ -35,9 +35,10 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from beats.models import Sector
+from beats.selectors import simplified_boundary
 from calls.counts import add_months, month_bounds, month_range, month_start
 from calls.models import MonthlyCallCount, Urgency
-from calls.selectors import Delta, SectorDelta, sector_deltas
+from calls.selectors import Delta, MonthPoint, SectorDelta, sector_deltas
 from calls.statistics import CountComparison, compare_counts
 from contacts.models import Contact, ContactCategory, Referral
 from officers.selectors import CoverageStatus, coverage_between
@@ -45,6 +46,7 @@ from outreach.models import Activity, Campaign
 
 ScopeKind = Literal["territory", "municipality", "sector"]
 CALL_CLASSES = ("total", "urgent", "non_urgent")
+TREND_MONTHS = 13
 SOCIAL_WORKER = "social_worker"
 
 
@@ -106,6 +108,10 @@ class AreaFigures:
     attendance: int = 0
     campaigns_active: int = 0
     coverage_days: dict[str, int] = field(default_factory=dict)  # keys: CoverageStatus values
+    # The 13 months up to the report's month, oldest first (urgent, non-urgent, other; .total).
+    trend: list[MonthPoint] = field(default_factory=list)
+    # A sector's boundary, simplified for drawing (GeoJSON Polygon or MultiPolygon, WGS84); None for totals.
+    geometry: dict | None = None
 
 
 @dataclass(slots=True)
@@ -143,6 +149,12 @@ def _scope_sectors(scope: Scope) -> tuple[list[Sector], str]:
         sector = Sector.objects.without_geometry().get(code=scope.code)
         return [sector], str(sector)
     raise ValueError(f"unknown scope {scope.kind!r}")
+
+
+def _drawn_boundaries(sectors: list[Sector]) -> list[dict]:
+    """The sectors' boundaries simplified as for web maps (a report's map is small), in the sectors' order."""
+    geometries = dict(Sector.objects.filter(pk__in=[s.pk for s in sectors]).values_list("pk", "geometry"))
+    return [simplified_boundary(geometries[sector.pk]) for sector in sectors]
 
 
 # --- calls -------------------------------------------------------------------------------------------------
@@ -241,6 +253,29 @@ def _call_figures(month: date, sectors: list[Sector], scope: Scope):
             )
         result[cls] = figures
     return result
+
+
+def _trends(month: date, areas: dict, scope: Scope, sector_ids: set[int]) -> None:
+    """Each area's calls over the TREND_MONTHS months up to `month` (one query). The territory's total counts
+    every call (unplaced ones and deactivated sectors' too), a municipality's the sum of its sectors."""
+    calendar = month_range(add_months(month, -(TREND_MONTHS - 1)), month)
+    counts = MonthlyCallCount.objects.filter(month__gte=calendar[0], month__lte=month)
+    if scope.kind != "territory":
+        counts = counts.filter(sector_id__in=sector_ids)
+    by_area: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # area → month → class
+    for sector_id, counted, urgency, n in (
+        counts.order_by().values_list("sector_id", "month", "urgency").annotate(n=Sum("count"))
+    ):
+        key = urgency if urgency in (Urgency.URGENT, Urgency.NON_URGENT) else "other"
+        for area in {sector_id, "total"}:
+            if area in areas:
+                by_area[area][counted][key] += n
+    for key, area in areas.items():
+        monthly = by_area[key]
+        area.trend = [
+            MonthPoint(m, monthly[m][Urgency.URGENT], monthly[m][Urgency.NON_URGENT], monthly[m]["other"])
+            for m in calendar
+        ]
 
 
 # --- contacts and referrals ---------------------------------------------------------------------------------
@@ -364,7 +399,10 @@ def monthly_report(*, month: date, scope: Scope) -> MonthlyReport:
     month = month_start(month)
     sectors, scope_name = _scope_sectors(scope)
     sector_ids = {sector.pk for sector in sectors}
-    areas: dict = {sector.pk: AreaFigures("sector", sector.code, sector.name) for sector in sectors}
+    areas: dict = {
+        sector.pk: AreaFigures("sector", sector.code, sector.name, geometry=geometry)
+        for sector, geometry in zip(sectors, _drawn_boundaries(sectors), strict=True)
+    }
     if scope.kind == "sector":
         total = AreaFigures("total", sectors[0].code, sectors[0].name)
     else:
@@ -376,6 +414,7 @@ def monthly_report(*, month: date, scope: Scope) -> MonthlyReport:
         for key, figure in figures.items():
             areas[key].calls[cls] = figure
 
+    _trends(month, areas, scope, sector_ids)
     scope_filter = Q() if scope.kind == "territory" else Q(sector_id__in=sector_ids)
     _contact_figures(month, areas, scope_filter, sector_ids)
     _outreach_figures(month, areas, scope, sector_ids)

@@ -149,7 +149,7 @@ def _ytd_comparisons(figure: CallFigures) -> list:
     return ["", "", "", *last_year, "", "", ""]
 
 
-def _area_rows(report: MonthlyReport, area: AreaFigures):
+def area_rows(report: MonthlyReport, area: AreaFigures):
     """(section, metric, dimension, dimension label, value, comparison cells) in the documented order."""
     none = [""] * 9
     for cls, label in CALL_CLASS_LABELS.items():
@@ -214,7 +214,7 @@ def report_rows(report: MonthlyReport) -> list[list]:
             area_code, area_name = scope.code, scope_name if scope.kind != "sector" else area.name
         else:
             area_code, area_name = area.code, area.name
-        for section, metric, dimension, dimension_label, value, comparisons in _area_rows(report, area):
+        for section, metric, dimension, dimension_label, value, comparisons in area_rows(report, area):
             label = str(METRICS[metric])
             if dimension_label:
                 label = f"{label} — {dimension_label}"
