@@ -51,8 +51,8 @@ class ContactCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "is_public", "is_active"]
-    list_filter = ["is_public", "is_active", "services", "sectors"]
+    list_display = ["name", "kind", "phone", "is_public", "is_active"]
+    list_filter = ["kind", "is_public", "is_active", "services", "sectors"]
     search_fields = ["name", "address"]
     filter_horizontal = ["services", "languages", "sectors"]
 

@@ -57,10 +57,34 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(models.Q(sectors=sector_id) | models.Q(sectors__isnull=True)).distinct()
 
 
+class PartnerType(models.TextChoices):
+    """What kind of help an organisation gives: the monthly reports count referrals per type."""
+
+    COMMUNITY_SUPPORT = "community_support", _("Community support and mutual aid")
+    MENTAL_HEALTH = "mental_health", _("Mental health and crisis")
+    MEDIATION = "mediation", _("Mediation")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence shelter and support")
+    HOUSING = "housing", _("Housing and homelessness")
+    YOUTH = "youth", _("Youth")
+    SENIORS = "seniors", _("Seniors")
+    ADDICTION = "addiction", _("Addiction")
+    VICTIM_SUPPORT = "victim_support", _("Victim support")
+    HEALTH_SOCIAL_SERVICES = "health_social_services", _("Health and social services")
+    PUBLIC_SAFETY = "public_safety", _("Road and public safety")
+    OTHER = "other", _("Other")
+
+
 class Partner(models.Model):
     """A community organisation officers refer residents to (food bank, shelter, mediation, crisis line…)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("type"),
+        max_length=32,
+        choices=PartnerType.choices,
+        default=PartnerType.OTHER,
+        help_text=_("Reports count referrals per type of organisation."),
+    )
     description_fr = models.TextField(_("description (French)"), max_length=1000, blank=True)
     description_en = models.TextField(_("description (English)"), max_length=1000, blank=True)
     services = models.ManyToManyField(

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beats.models import Sector
-from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner, Referral, Who
+from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner, PartnerType, Referral, Who
 from contacts.services import IdentityInput, ReferralInput, contact_create
 from officers.models import Assignment, Language
 
@@ -163,6 +163,18 @@ def _pick(rng: random.Random, weighted):
     return rng.choices(values, weights=weights)[0]
 
 
+PARTNER_TYPES = {
+    "Centre d’entraide Rive-Sud": PartnerType.COMMUNITY_SUPPORT,
+    "Halte-Répit Le Phare": PartnerType.MENTAL_HEALTH,
+    "Médiation citoyenne de l’agglomération": PartnerType.MEDIATION,
+    "Maison d’hébergement L’Envol": PartnerType.DOMESTIC_VIOLENCE,
+    "Carrefour jeunesse Saint-Hubert": PartnerType.YOUTH,
+    "Refuge du Vieux-Longueuil": PartnerType.HOUSING,
+    "Association des aînés de Brossard": PartnerType.SENIORS,
+    "Sécurité routière Rive-Sud": PartnerType.PUBLIC_SAFETY,
+}
+
+
 def demo_seed_partners() -> dict:
     """The demo's partner organisations; one found by name is left as the service may have edited it."""
     categories = {category.slug: category for category in ContactCategory.objects.all()}
@@ -176,6 +188,7 @@ def demo_seed_partners() -> dict:
         with transaction.atomic():
             partner = Partner.objects.create(
                 name=name,
+                kind=PARTNER_TYPES[name],
                 description_fr=description_fr,
                 description_en=description_en,
                 phone=f"+1450555{int(phone) + 100:04d}",

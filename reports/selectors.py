@@ -7,7 +7,7 @@ Read from stored aggregates and the other apps' selectors, never from the raw ca
   year to date;
 * contacts and referrals: grouped counts of contacts.models (no free text, no identity). "Follow-ups open" are
   the month's contacts whose follow-up is not done when the report is built (the model keeps no date for
-  "done"); referrals are counted per partner, the model having no partner type, the social worker apart;
+  "done"); referrals are counted per partner type (contacts.models.PartnerType), the social worker apart;
 * outreach: activities that started in the month and campaigns running in it (outreach.models);
 * coverage: officers.selectors.coverage_between, day by day.
 
@@ -102,7 +102,7 @@ class AreaFigures:
     follow_ups_open: int = 0
     contacts_by_channel: dict[str, int] = field(default_factory=dict)
     contacts_by_category: dict[str, int] = field(default_factory=dict)
-    # Per partner (the model has no partner type): partner name, or SOCIAL_WORKER for the service's own.
+    # Per partner type (contacts.models.PartnerType value), or SOCIAL_WORKER for the service's own.
     referrals: dict[str, ReferralFigures] = field(default_factory=dict)
     activities: int = 0
     attendance: int = 0
@@ -317,7 +317,7 @@ def _contact_figures(month: date, areas: dict, scope_filter: Q, sector_ids: set[
         referrals = referrals.filter(contact__sector_id__in=sector_ids)
     rows = (
         referrals.order_by()
-        .values_list("contact__sector_id", "partner__name", "to_social_worker")
+        .values_list("contact__sector_id", "partner__kind", "to_social_worker")
         .annotate(
             made=Count("id", filter=Q(made_at__gte=start, made_at__lt=end)),
             completed=Count(
@@ -326,8 +326,8 @@ def _contact_figures(month: date, areas: dict, scope_filter: Q, sector_ids: set[
             ),
         )
     )
-    for sector_id, partner, social_worker, made, completed in rows:
-        key = SOCIAL_WORKER if social_worker else partner
+    for sector_id, partner_type, social_worker, made, completed in rows:
+        key = SOCIAL_WORKER if social_worker else partner_type
         for area in (areas.get(sector_id), total):
             if area is not None:
                 before = area.referrals.get(key, ReferralFigures())

@@ -19,7 +19,7 @@ area_name                      the sector's or the scope's name
 section                        calls, contacts, referrals, outreach, coverage
 metric                         see below
 dimension                      the breakdown's code (urgency class, channel, category slug, partner
-                               name or "social_worker", coverage status); empty when none
+                               type or "social_worker", coverage status); empty when none
 label                          metric and dimension in words
 value                          the figure; from contact data (sections contacts and referrals), a
                                count from 1 to threshold - 1 is written "< 5" (threshold 5)
@@ -37,13 +37,13 @@ baseline_significance          as above
 Metrics: calls (dimension total, urgent, non_urgent), calls_year_to_date (same dimensions), contacts,
 contacts_avoided_911, follow_ups_open, contacts_by_channel (one row per channel), contacts_by_category (one row
 per category; a contact with two categories counts in both), referrals_made and referrals_completed (one row
-per partner — referrals have no partner type — after a row without dimension for all partners), activities,
+per partner type, then one for the service's social worker, after a row without dimension for all), activities,
 attendance, campaigns_active, coverage_days (covered, backup, away, vacant).
 
 Comparison cells are empty where there is nothing to compare with (no data yet for the reference months, no
 programme start date). Rows come in a fixed order: the scope's sectors by code, then the total; inside an
 area, the order above; channels and coverage statuses in their models' order, categories in their display
-order, partners by name with the social worker last.
+order, partner types in their model's order with the social worker last.
 
 Totals are the sums of the true counts: hiding a sector's small count does not change the total.
 """
@@ -59,10 +59,10 @@ from django.utils.translation import gettext_lazy
 
 from calls.selectors import Delta
 from config.spreadsheets import neutralise_cell
-from contacts.models import Channel
+from contacts.models import Channel, PartnerType
 from officers.selectors import CoverageStatus
 
-from ..selectors import SOCIAL_WORKER, AreaFigures, CallFigures, MonthlyReport
+from ..selectors import SOCIAL_WORKER, AreaFigures, CallFigures, MonthlyReport, ReferralFigures
 
 COLUMNS = [
     ("scope_type", gettext_lazy("scope type")),
@@ -186,15 +186,16 @@ def area_rows(report: MonthlyReport, area: AreaFigures):
             none,
         )
 
-    partners = sorted(key for key in area.referrals if key != SOCIAL_WORKER)
-    if SOCIAL_WORKER in area.referrals:
-        partners.append(SOCIAL_WORKER)
+    # Every type, every month, so that months line up; a type removed from the model but still in the data last.
+    partners = [*PartnerType.values, SOCIAL_WORKER]
+    partners += sorted(set(area.referrals) - set(partners))
+    labels = dict(PartnerType.choices) | {SOCIAL_WORKER: _("the service's social worker")}
     for metric, attribute in (("referrals_made", "made"), ("referrals_completed", "completed")):
         total = sum(getattr(figures, attribute) for figures in area.referrals.values())
         yield "referrals", metric, "", "", shown(total), none
         for key in partners:
-            label = _("the service's social worker") if key == SOCIAL_WORKER else key
-            yield "referrals", metric, key, label, shown(getattr(area.referrals[key], attribute)), none
+            figures = area.referrals.get(key, ReferralFigures())
+            yield "referrals", metric, key, labels.get(key, key), shown(getattr(figures, attribute)), none
 
     yield "outreach", "activities", "", "", area.activities, none
     yield "outreach", "attendance", "", "", area.attendance, none

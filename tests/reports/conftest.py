@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calls.counts import counts_recompute
 from calls.models import Urgency
-from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner, Referral
+from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner, PartnerType, Referral
 from officers.models import Assignment
 from outreach.models import Activity, ActivityType, Campaign, CampaignType
 from tests.beats.factories import SectorFactory
@@ -100,7 +100,8 @@ def activity_data(unit):
         officer=officer_a, sector=a, when=local(2025, 3, 1, 0, 1), channel=Channel.TEXT, outcome="resolved"
     ).categories.set(categories[:1])
 
-    food, shelter = Partner.objects.create(name="Banque alimentaire"), Partner.objects.create(name="=Refuge")
+    food = Partner.objects.create(name="Banque alimentaire", kind=PartnerType.COMMUNITY_SUPPORT)
+    shelter = Partner.objects.create(name="=Refuge", kind=PartnerType.HOUSING)
     for i, contact in enumerate(contacts):
         target = [{"partner": food}, {"partner": shelter}, {"to_social_worker": True}][i % 3]
         status = Referral.Status.COMPLETED if i % 2 else Referral.Status.MADE
