@@ -24,6 +24,7 @@ import re
 import xlsxwriter
 from django.conf import settings
 from django.utils import dateformat, formats, timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -117,7 +118,10 @@ class _Sheet:
 
     def headers(self, row: int, col: int, labels) -> None:
         for offset, label in enumerate(labels):
-            self.ws.write_string(row, col + offset, str(label), self.fmt.header)
+            if label:
+                self.ws.write_string(row, col + offset, str(label), self.fmt.header)
+            else:
+                self.ws.write_blank(row, col + offset, None, self.fmt.header)
 
 
 # --- small helpers -----------------------------------------------------------------------------------------
@@ -215,10 +219,10 @@ class _Writer:
         self.book.set_custom_property("Language", self.language)
         self.book.set_custom_property("Month", self.report.month.strftime("%Y-%m"))
 
-    def _title(self, sheet: _Sheet, title: str) -> int:
+    def _title(self, sheet: _Sheet, title: str, subtitle: str = "") -> int:
         """Title, subtitle and notes at the top of a sheet; the next free row."""
         sheet.text(0, 0, title, self.fmt.title)
-        subtitle = " — ".join([settings.SERVICE_NAME, _("Monthly report"), self.month_name])
+        subtitle = subtitle or " — ".join([settings.SERVICE_NAME, _("Monthly report"), self.month_name])
         sheet.text(1, 0, subtitle, self.fmt.subtitle)
         sheet.text(2, 0, _("Generated on %(when)s.") % {"when": self.generated}, self.fmt.note)
         sheet.text(3, 0, self.small_note, self.fmt.note)
@@ -238,7 +242,8 @@ class _Writer:
 
     def _summary(self, sheet: _Sheet) -> None:
         report, fmt, ws = self.report, self.fmt, sheet.ws
-        row = self._title(sheet, f"{self.scope_name} — {self.month_name}")
+        title = " — ".join([_("Monthly report"), self.scope_name, self.month_name])
+        row = self._title(sheet, title, settings.SERVICE_NAME)
 
         # The scope's calls: one row per class, with every comparison and the year to date.
         sheet.text(row, 0, _("911 calls — %(scope)s") % {"scope": self.scope_name}, fmt.heading)
@@ -510,11 +515,11 @@ class _Writer:
             if part != section:
                 section = part
                 row += 1
-                sheet.text(row, 0, SECTIONS.get(part, part), fmt.section)
+                sheet.text(row, 0, capfirst(SECTIONS.get(part, part)), fmt.section)
                 for col in range(1, 11):
                     ws.write_blank(row, col, None, fmt.section_fill)
             row += 1
-            text = str(METRICS.get(metric, metric))
+            text = capfirst(str(METRICS.get(metric, metric)))
             if label:
                 text = f"{text} — {label}"
             breakdown = bool(dimension) and part != "calls" and part != "coverage"
