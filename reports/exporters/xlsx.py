@@ -236,7 +236,6 @@ class _Writer:
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(header_row)
-        ws.hide_gridlines(2)
 
     # --- summary -------------------------------------------------------------------------------------------
 
