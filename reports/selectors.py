@@ -20,7 +20,10 @@ What each total covers:
   sector shares the same baseline window (their programmes may have started on different dates).
 
 Numbers are true counts here. Small counts drawn from contact data are hidden only when written out
-(`MonthlyReport.shown`): totals are the sums of the true counts, never of the hidden ones.
+(`MonthlyReport.shown`): totals are the sums of the true counts, never of the hidden ones. A hidden count
+must not be found again by subtraction (a total minus the parts shown), so where a group of counts adds up to
+a shown total and exactly one of them is hidden, a second one is withheld too (`withhold_complements`: the
+classic complementary suppression of statistical agencies), and written "x".
 """
 
 from __future__ import annotations
@@ -46,6 +49,16 @@ from outreach.models import Activity, Campaign
 
 ScopeKind = Literal["territory", "municipality", "sector"]
 CALL_CLASSES = ("total", "urgent", "non_urgent")
+WITHHELD_MARK = "x"
+
+
+class Withheld(int):
+    """A count withheld so that a small one next to it cannot be worked out by subtraction. It stays the
+    true number for sums (int arithmetic returns plain ints); only `MonthlyReport.shown` writes it "x"."""
+
+    __slots__ = ()
+
+
 TREND_MONTHS = 13
 SOCIAL_WORKER = "social_worker"
 
@@ -125,9 +138,12 @@ class MonthlyReport:
     categories: dict[str, tuple[str, str]]  # slug → (French name, English name), in display order
 
     def shown(self, count: int) -> int | str:
-        """A count drawn from contact data as it may be shown: "< 5" for 1 to 4 (the threshold - 1).
+        """A count drawn from contact data as it may be shown: "< 5" for 1 to 4 (the threshold - 1), "x" when
+        withheld to protect such a count (see `withhold_complements`).
 
         Zero is shown: it singles nobody out."""
+        if isinstance(count, Withheld):
+            return WITHHELD_MARK
         if 0 < count < self.threshold:
             return f"< {self.threshold}"
         return count
@@ -390,6 +406,92 @@ def _coverage_figures(month: date, areas: dict, scope: Scope, sectors: list[Sect
                 areas["total"].coverage_days[row.status] += 1
 
 
+# --- small counts ------------------------------------------------------------------------------------------
+
+
+def _cells(area: AreaFigures) -> dict[tuple, int]:
+    """Every count of an area drawn from contact data, by (metric, dimension)."""
+    cells = {
+        ("contacts", ""): area.contacts,
+        ("contacts_avoided_911", ""): area.contacts_avoided_911,
+        ("follow_ups_open", ""): area.follow_ups_open,
+    }
+    cells.update({("channel", key): n for key, n in area.contacts_by_channel.items()})
+    cells.update({("category", key): n for key, n in area.contacts_by_category.items()})
+    for key, figures in area.referrals.items():
+        cells[("referrals_made", key)] = figures.made
+        cells[("referrals_completed", key)] = figures.completed
+    return cells
+
+
+def _withhold(area: AreaFigures, cell: tuple) -> None:
+    metric, key = cell
+    if metric in ("contacts", "contacts_avoided_911", "follow_ups_open"):
+        setattr(area, metric, Withheld(getattr(area, metric)))
+    elif metric == "channel":
+        area.contacts_by_channel[key] = Withheld(area.contacts_by_channel[key])
+    elif metric == "category":
+        area.contacts_by_category[key] = Withheld(area.contacts_by_category[key])
+    else:
+        figures = area.referrals[key]
+        made, completed = figures.made, figures.completed
+        if metric == "referrals_made":
+            made = Withheld(made)
+        else:
+            completed = Withheld(completed)
+        area.referrals[key] = ReferralFigures(made, completed)
+
+
+def withhold_complements(report: MonthlyReport) -> None:
+    """Withhold a second count wherever a hidden one could be recovered by subtraction.
+
+    Groups that add up to a total written beside them: the scope's sectors for each contact count (the total
+    row), an area's channels (its contacts: one channel per contact) and an area's referral types (the
+    referrals written without a type). Where a shown total has exactly one hidden part, the smallest other
+    non-zero part is withheld too, and so is the smallest part of a withheld total whose parts are all shown;
+    groups cross (a sector's channel is in two), so this runs until nothing
+    changes. Categories are left out: a contact may have two, they do not add up to a total.
+    """
+    threshold = report.threshold
+
+    def hidden(value: int) -> bool:
+        return isinstance(value, Withheld) or 0 < value < threshold
+
+    areas = [*report.sectors, report.total] if len(report.sectors) > 1 else [report.total]
+    changed = True
+    while changed:
+        changed = False
+        groups = []  # (total value, [(area, cell, value)])
+        cells = {id(area): _cells(area) for area in areas}
+        if len(report.sectors) > 1:
+            for cell, value in cells[id(report.total)].items():
+                groups.append(
+                    (value, [(area, cell, cells[id(area)].get(cell, 0)) for area in report.sectors])
+                )
+        for area in areas:
+            mine = cells[id(area)]
+            groups.append(
+                (mine[("contacts", "")], [(area, c, v) for c, v in mine.items() if c[0] == "channel"])
+            )
+            for metric in ("referrals_made", "referrals_completed"):
+                parts = [(area, c, v) for c, v in mine.items() if c[0] == metric]
+                groups.append((sum(v for _area, _c, v in parts), parts))
+        for total, parts in groups:
+            hidden_parts = sum(hidden(value) for _area, _cell, value in parts)
+            # A shown total with one hidden part gives it away; so do the parts of a withheld total, all shown.
+            exposed = (not hidden(total) and hidden_parts == 1) or (
+                isinstance(total, Withheld) and hidden_parts == 0
+            )
+            if not exposed:
+                continue
+            candidates = [part for part in parts if part[2] > 0 and not hidden(part[2])]
+            if candidates:
+                area, cell, _value = min(candidates, key=lambda part: part[2])
+                _withhold(area, cell)
+                changed = True
+                break  # the cells changed: read them again
+
+
 # --- the report --------------------------------------------------------------------------------------------
 
 
@@ -426,7 +528,7 @@ def monthly_report(*, month: date, scope: Scope) -> MonthlyReport:
             "slug", "name_fr", "name_en"
         )
     }
-    return MonthlyReport(
+    report = MonthlyReport(
         month=month,
         scope=scope,
         scope_name=scope_name,
@@ -435,3 +537,5 @@ def monthly_report(*, month: date, scope: Scope) -> MonthlyReport:
         total=total,
         categories=categories,
     )
+    withhold_complements(report)
+    return report

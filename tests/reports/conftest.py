@@ -162,3 +162,22 @@ def activity_data(unit):
     AbsenceFactory(officer=officer_b, starts_on=date(2025, 2, 20), ends_on=date(2025, 2, 21))
     AssignmentFactory(officer=backup, sector=c, starts_on=date(2025, 1, 1), role=Assignment.Role.SECONDARY)
     return {"contacts": contacts, "partners": (food, shelter), "categories": categories}
+
+
+class Shown:
+    """What a report may write for a true count drawn from contact data: the count itself, "< 5" for 1 to 4,
+    or "x" when withheld to protect a hidden count beside it (reports.selectors.withhold_complements: only
+    counts that are not small themselves). Compares equal to any of these, as an int or as CSV text."""
+
+    def __init__(self, count: int, threshold: int = 5):
+        self.count, self.threshold = count, threshold
+
+    def __eq__(self, written) -> bool:
+        if 0 < self.count < self.threshold:
+            return written == f"< {self.threshold}"
+        if written == "x":
+            return self.count >= self.threshold
+        return written in (self.count, str(self.count))
+
+    def __repr__(self) -> str:
+        return f"Shown({self.count})"

@@ -21,7 +21,7 @@ from reports.selectors import Scope, monthly_report
 from tests.beats.factories import SectorFactory
 from tests.calls.test_counts import make_call, make_type
 from tests.officers.factories import OfficerFactory
-from tests.reports.conftest import MONTH, local, months_between
+from tests.reports.conftest import MONTH, Shown, local, months_between
 from tests.reports.test_selectors import in_month, month_of
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +57,8 @@ def calls(counts, sectors, urgency, months) -> int:
     )
 
 
-def shown(count: int, threshold: int = 5):
-    return f"< {threshold}" if 0 < count < threshold else count
+def shown(count: int, threshold: int = 5) -> Shown:
+    return Shown(count, threshold)
 
 
 def mark(current: int, reference: int) -> str | None:
