@@ -49,6 +49,7 @@ from reportlab.platypus import (
 
 from officers.selectors import CoverageStatus
 
+from .. import selectors
 from ..selectors import CALL_CLASSES, AreaFigures, MonthlyReport
 from .csv import CALL_CLASS_LABELS, METRICS, area_rows
 from .pdf_charts import SERIES_COLOURS, trend_chart
@@ -112,12 +113,15 @@ def _number(value, decimals: int | None = None) -> str:
     return _clean(number_format(value, decimals, use_l10n=True, force_grouping=True))
 
 
-def _percent(value: float | None) -> str:
+def _percent(value: float | None, decimals: int | None = None) -> str:
+    """ "+12.3%", "\u221212,3\u00a0%" in French; no decimal from 100 % up (it would add nothing but width)."""
     if value is None:
         return "\u2014"
-    value = round(value, 1)  # number_format cuts the decimals, it does not round them
+    if decimals is None:
+        decimals = 0 if abs(value) >= 99.95 else 1
+    value = round(value, decimals)  # number_format cuts the decimals, it does not round them
     sign = "+" if value > 0 else ("\u2212" if value < 0 else "")
-    figure = number_format(abs(value), 1, use_l10n=True, force_grouping=True)
+    figure = number_format(abs(value), decimals, use_l10n=True, force_grouping=True)
     return _clean(f"{sign}{figure}{chr(0xA0) if _french() else ''}%")
 
 
@@ -159,7 +163,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle("subtitle", base, fontSize=12, leading=15),
         "meta": ParagraphStyle("meta", base, fontSize=8, textColor=GREY, spaceAfter=4),
         "h2": ParagraphStyle(
-            "h2", base, fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=9, spaceAfter=4, keepWithNext=1
+            "h2", base, fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=9, spaceAfter=4
         ),
         "h3": ParagraphStyle("h3", base, fontName=BOLD, fontSize=9, leading=12, spaceBefore=5, spaceAfter=2),
         "cell": ParagraphStyle("cell", base, fontSize=7, leading=8.5),
@@ -218,10 +222,8 @@ def _key_calls(report: MonthlyReport, styles) -> list:
     """The scope's calls per urgency class against each reference, and the year to date."""
     head, headr = styles["head"], styles["headr"]
     year = report.month.year
-    # Translators: a narrow column header (about 9 letters at most), e.g. "variation".
-    change = _("change")
-    # Translators: a narrow column header, the number of 911 calls.
-    calls = _("calls")
+    # Narrow column headers: words already translated short ("Écart").
+    change, calls = _("Change"), _("Calls")
     rows = [
         [
             _p(_("911 calls"), head),
@@ -243,7 +245,7 @@ def _key_calls(report: MonthlyReport, styles) -> list:
             _p(change, headr),
             _p(calls, headr),
             _p(change, headr),
-            _p(_("mean"), headr),
+            _p(_("Mean"), headr),
             _p(change, headr),
             _p(str(year), headr),
             _p(str(year - 1), headr),
@@ -268,7 +270,9 @@ def _key_calls(report: MonthlyReport, styles) -> list:
                 _change(figure.year_to_date_comparison),
             ]
         )
-    widths = [20 * mm] + [(WIDTH - 20 * mm) / 10] * 10
+    # Counts are short, the change columns' headers and values longer.
+    count, delta = 13 * mm, 20 * mm
+    widths = [20 * mm, 14 * mm, count, delta, count, delta, count, delta, count, count, delta]
     style = [
         *_grid(2),
         ("SPAN", (0, 0), (0, 1)),
@@ -352,16 +356,18 @@ def _map(report: MonthlyReport, styles) -> list:
     for area in report.sectors:
         delta = area.calls["non_urgent"].same_month_last_year
         change = None if delta is None else delta.percent_change
-        areas.append(MapArea(area.code, area.geometry, change, noise=change is not None and delta.is_noise))
+        areas.append(
+            MapArea(_clean(area.code), area.geometry, change, noise=change is not None and delta.is_noise)
+        )
     if not any(area.geometry for area in areas):
         return []
-    a, b, c, d = CLASS_BREAKS
+    a, b, c, d = (_percent(bound, 0) for bound in CLASS_BREAKS)
     labels = [
-        _("%(value)s or less") % {"value": _percent(a)},
-        _("%(low)s to %(high)s") % {"low": _percent(a), "high": _percent(b)},
-        _("%(low)s to %(high)s") % {"low": _percent(b), "high": _percent(c)},
-        _("%(low)s to %(high)s") % {"low": _percent(c), "high": _percent(d)},
-        _("%(value)s or more") % {"value": _percent(d)},
+        _("%(value)s or less") % {"value": a},
+        _("%(low)s to %(high)s") % {"low": a, "high": b},
+        _("%(low)s to %(high)s") % {"low": b, "high": c},
+        _("%(low)s to %(high)s") % {"low": c, "high": d},
+        _("%(value)s or more") % {"value": d},
     ]
     drawing = sector_map(
         areas,
@@ -458,7 +464,7 @@ def _sector_table(report: MonthlyReport, styles) -> list:
         up(_("Attendance")),
         *[up(label) for _status, label in CoverageStatus.choices],
     ]
-    name_width = 30 * mm
+    name_width = 28 * mm
     rows = [group, columns]
     for area in [*report.sectors, report.total]:
         values = _area_values(report, area)
@@ -486,7 +492,7 @@ def _sector_table(report: MonthlyReport, styles) -> list:
                 *[_number(values[("coverage_days", status)][1]) for status in CoverageStatus.values],
             ]
         )
-    code_width, change_width = 13 * mm, 15 * mm
+    code_width, change_width = 13 * mm, 17 * mm
     other = (WIDTH - code_width - name_width - change_width) / 13
     widths = [code_width, name_width, other, other, other, change_width] + [other] * 10
     style = [
@@ -510,7 +516,8 @@ def _sector_table(report: MonthlyReport, styles) -> list:
             "significant change. The total includes what no sector row shows (calls placed in no sector, "
             "sectors since deactivated, activities for the whole service)."
         )
-        % {"below": report.threshold - 1, "threshold": report.threshold, "mark": SIGNIFICANT},
+        % {"below": report.threshold - 1, "threshold": report.threshold, "mark": SIGNIFICANT}
+        + _withheld_sentence(report),
         styles["small"],
     )
     return [
@@ -597,6 +604,20 @@ def _details(report: MonthlyReport, styles) -> list:
     ]
 
 
+def _withheld_sentence(report: MonthlyReport) -> str:
+    """What the mark of a withheld count means, when the report has one."""
+    mark = getattr(selectors, "WITHHELD_MARK", None)
+    if mark is None or not any(
+        value == mark
+        for area in [*report.sectors, report.total]
+        for *_rest, value, _c in area_rows(report, area)
+    ):
+        return ""
+    return " " + _(
+        "\u201c%(mark)s\u201d: a count withheld so that a hidden one cannot be worked out by subtraction."
+    ) % {"mark": mark}
+
+
 def _notes(report: MonthlyReport, styles) -> list:
     paragraphs = [
         (
@@ -617,7 +638,7 @@ def _notes(report: MonthlyReport, styles) -> list:
                 "Calls vary from month to month even when nothing changes. Each change is tested with an exact "
                 "conditional Poisson test for two counts, which allows for the number of months each count "
                 "covers. A change marked %(mark)s is significant (p < 0.05): chance alone would rarely produce "
-                "it. An unmarked change is within the usual variation and should be read as noise: +200 %% on 1 "
+                "it. An unmarked change is within the usual variation and should be read as noise: +200%% on 1 "
                 "to 3 calls means nothing. Calls are assumed to be independent events; one incident that "
                 "produces many calls makes a change look firmer than it is."
             )
@@ -631,7 +652,8 @@ def _notes(report: MonthlyReport, styles) -> list:
                 "singled out. Zero is shown. Totals are the sums of the true counts, so a total may be shown "
                 "while its parts are hidden."
             )
-            % {"below": report.threshold - 1, "threshold": report.threshold},
+            % {"below": report.threshold - 1, "threshold": report.threshold}
+            + _withheld_sentence(report),
         ),
         (
             _("Sources."),
