@@ -313,6 +313,42 @@ REPORTS_SMALL_COUNT_THRESHOLD = env.int("REPORTS_SMALL_COUNT_THRESHOLD", default
 if REPORTS_SMALL_COUNT_THRESHOLD < 1:
     raise ImproperlyConfigured("REPORTS_SMALL_COUNT_THRESHOLD must be at least 1.")
 
+# The monthly schedule (reports.tasks.monthly_reports_task) builds last month's reports in these formats and
+# languages (comma-separated codes).
+_REPORT_FORMATS = {"csv", "xlsx", "pdf"}
+REPORTS_SCHEDULED_FORMATS = env.list("REPORTS_SCHEDULED_FORMATS", default=["csv", "xlsx", "pdf"])
+if not REPORTS_SCHEDULED_FORMATS or not set(REPORTS_SCHEDULED_FORMATS) <= _REPORT_FORMATS:
+    raise ImproperlyConfigured(
+        f"REPORTS_SCHEDULED_FORMATS must list some of: {', '.join(sorted(_REPORT_FORMATS))}."
+    )
+REPORTS_SCHEDULED_LANGUAGES = env.list(
+    "REPORTS_SCHEDULED_LANGUAGES", default=[code for code, _name in LANGUAGES]
+)
+if not REPORTS_SCHEDULED_LANGUAGES or not set(REPORTS_SCHEDULED_LANGUAGES) <= {c for c, _n in LANGUAGES}:
+    raise ImproperlyConfigured("REPORTS_SCHEDULED_LANGUAGES must list some of: fr, en.")
+
+# --- E-mail ---------------------------------------------------------------------------------------------
+# Notices (reports ready) go out through EMAIL_URL. The default prints them on the console (`make demo`);
+# production sets e.g. EMAIL_URL=smtp+tls://user:password@mail.example.org:587 (django-environ's email URL).
+# The tests use Django's in-memory outbox whatever this says (pytest-django).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Proximity <proximity@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where staff open the site, for the links in e-mails (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        "SITE_URL must be an http:// or https:// address, e.g. https://proximity.example."
+    )
+
 # --- Outside geocoder -----------------------------------------------------------------------------------
 # A Nominatim-compatible search asked when our own address index finds nothing (beats/addresses/geocoder.py).
 # Off unless GEOCODER_URL is set, e.g. https://nominatim.openstreetmap.org/search. The public instance allows

@@ -14,4 +14,5 @@ urlpatterns = [
     path(_("imports/"), include("calls.urls")),
     path(_("call-trends/"), include("calls.analysis_urls")),
     path(_("contacts/"), include("contacts.urls")),
+    path(_("reports/"), include("reports.urls")),
 ]

@@ -87,6 +87,8 @@ DATA_MIGRATIONS = [
     ("outreach", "0002_role_grants", "grant"),
     ("contacts", "0004_roles", "grant"),
     ("contacts", "0005_nightly_retention", "create"),
+    ("reports", "0002_monthly_schedule", "create"),
+    ("reports", "0003_role_grants", "grant"),
 ]
 
 

@@ -1,0 +1,191 @@
+"""The reports' Celery tasks: a request run by a real worker (figures equal to the raw rows), the monthly
+schedule (its crontab, and its run on the 1st: last month's reports and one notice to the analysts)."""
+
+import contextlib
+import os
+import time
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+
+from calls.models import Urgency
+from config.celery import app
+from reports.models import GeneratedReport
+from reports.tasks import generate_reports_task, monthly_reports_task
+from tests.reports.conftest import MONTH
+from tests.reports.test_csv import parse
+from tests.reports.test_selectors import raw_calls
+
+pytestmark = pytest.mark.django_db
+
+# A queue of this run's own, so that no other worker on the shared Redis takes these test tasks.
+QUEUE = f"tests-reports-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _close_connection(**kwargs):
+    # The worker thread's own connection: closed so that the test database can be flushed and dropped.
+    connection.close()
+
+
+@contextlib.contextmanager
+def reports_worker(monkeypatch, queue=QUEUE):
+    """A real Celery worker in a thread, taking the report tasks, sent to a queue of its own."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    monkeypatch.setattr(
+        generate_reports_task,
+        "delay",
+        lambda *args: generate_reports_task.apply_async(args, queue=queue),
+    )
+    task_postrun.connect(_close_connection, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(_close_connection)
+        app.conf.task_always_eager = saved
+
+
+def wait_until_finished(client, ids, timeout=60):
+    url = reverse("staff:report-status")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data = client.get(url, {"id": ids}).json()
+        if not data["pending"]:
+            return data["reports"]
+        time.sleep(0.2)
+    pytest.fail(f"the reports did not finish in {timeout} s: {data}")
+
+
+def analyst(username, email="", *, active=True, group="Analyst"):
+    user = get_user_model().objects.create_user(
+        username=username, email=email, is_staff=True, is_active=active
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_writes_the_requested_territory_csv(client, activity_data, unit, monkeypatch):
+    requester = analyst("analyst", "analyste@example.org")
+    client.force_login(requester)
+
+    with reports_worker(monkeypatch):
+        response = client.post(
+            reverse("staff:reports"),
+            {"month": "2025-02", "scope": "territory", "formats": ["csv"], "languages": ["en"]},
+        )
+        assert response.status_code == 302
+        report = GeneratedReport.objects.get()
+        (state,) = wait_until_finished(client, [report.pk])
+
+    assert (state["status"], state["progress"], state["error"]) == ("done", 100, "")
+    report.refresh_from_db()
+    assert report.requested_by == requester
+    rows = parse(default_storage.open(report.file).read())
+    totals = {
+        row["dimension"]: row["value"]
+        for row in rows
+        if (row["area_type"], row["metric"]) == ("total", "calls")
+    }
+    assert totals == {
+        "total": str(raw_calls(None, None, [MONTH])),
+        "urgent": str(raw_calls(None, Urgency.URGENT, [MONTH])),
+        "non_urgent": str(raw_calls(None, Urgency.NON_URGENT, [MONTH])),
+    }
+    contacts = {
+        row["area_code"]: row["value"]
+        for row in rows
+        if row["metric"] == "contacts" and row["area_type"] == "sector"
+    }
+    assert (contacts["A-01"], contacts["B-01"]) == ("14", "< 5")  # B-01's 3 contacts are hidden
+    # C-01's 6 may be withheld ("x") so that B-01's 3 cannot be found by subtraction from the total.
+    assert contacts["C-01"] in ("6", "x")
+    (total,) = [row["value"] for row in rows if (row["area_type"], row["metric"]) == ("total", "contacts")]
+    assert total == str(len(activity_data["contacts"])) == "23"
+    # One notice, to the requester, once the whole request is done.
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["analyste@example.org"]
+
+
+def test_the_monthly_schedule_exists_after_the_migrations(settings):
+    task = PeriodicTask.objects.select_related("crontab").get(name="Monthly reports (last month)")
+
+    assert task.task == "reports.tasks.monthly_reports_task"
+    assert task.enabled
+    crontab = task.crontab
+    assert (
+        crontab.minute,
+        crontab.hour,
+        crontab.day_of_month,
+        crontab.month_of_year,
+        crontab.day_of_week,
+    ) == (
+        "0",
+        "6",
+        "1",
+        "*",
+        "*",
+    )
+    assert str(crontab.timezone) == settings.TIME_ZONE
+    # The task the schedule names exists in the worker's registry.
+    assert task.task in app.tasks
+
+
+def test_the_generation_task_is_acked_late_with_the_settings_time_limits(settings):
+    assert generate_reports_task.acks_late is True
+    assert generate_reports_task.soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert generate_reports_task.time_limit == settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_the_schedule_builds_last_months_reports_and_mails_the_analysts_once(unit, settings):
+    settings.REPORTS_SCHEDULED_FORMATS = ["csv"]
+    settings.REPORTS_SCHEDULED_LANGUAGES = ["fr", "en"]
+    analyst("ana", "ana@example.org")
+    analyst("bob", "bob@example.org")
+    analyst("gone", "gone@example.org", active=False)
+    analyst("nomail")
+    analyst("sup", "sup@example.org", group="Supervisor")
+    first_of_march = datetime(2025, 3, 1, 6, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    with time_machine.travel(first_of_march, tick=False):
+        written = monthly_reports_task()
+
+    reports = GeneratedReport.objects.order_by("scope_kind", "scope_code", "language")
+    assert written == 6
+    assert {(r.month, r.scope_kind, r.scope_code, r.format, r.language) for r in reports} == {
+        (MONTH, kind, code, "csv", language)
+        for kind, code in (("territory", ""), ("municipality", "Brossard"), ("municipality", "Longueuil"))
+        for language in ("fr", "en")
+    }
+    assert all(r.status == "done" and r.requested_by is None for r in reports)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.recipients()) == ["ana@example.org", "bob@example.org"]
+    assert message.to == []  # in Bcc: the analysts do not see each other's addresses
+    assert message.body.count("CSV") == 12  # six reports, listed in French then in English
+
+
+def test_the_schedule_on_the_first_of_january_reports_december(unit, settings):
+    settings.REPORTS_SCHEDULED_FORMATS = ["csv"]
+    settings.REPORTS_SCHEDULED_LANGUAGES = ["en"]
+    with time_machine.travel(datetime(2025, 1, 1, 6, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)), tick=False):
+        monthly_reports_task()
+    assert set(GeneratedReport.objects.values_list("month", flat=True)) == {date(2024, 12, 1)}
