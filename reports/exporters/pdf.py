@@ -10,8 +10,8 @@ Text is set in Bitstream Vera (shipped with ReportLab, so no system font is need
 lacks is never printed: `_clean` replaces it (the narrow no-break space by a no-break space). Counts drawn from
 contact data go through `MonthlyReport.shown` (via csv.area_rows), so no true small count is ever written.
 
-The document is built with `invariant=1` and a fixed generation date given by the caller, the same data gives
-the same bytes.
+Built with `invariant=1` (no creation time, no random document id): the same data and generation date give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from .pdf_charts import SERIES_COLOURS, trend_chart
 from .pdf_map import CLASS_BREAKS, MapArea, sector_map
 
 FONT, BOLD, ITALIC = "Vera", "VeraBd", "VeraIt"
-PAGE_W, PAGE_H = A4
+PAGE_W, _PAGE_H = A4
 MARGIN = 15 * mm
 WIDTH = PAGE_W - 2 * MARGIN
 GREY = colors.HexColor("#5a5a5a")
@@ -227,7 +227,7 @@ def _key_calls(report: MonthlyReport, styles) -> list:
     rows = [
         [
             _p(_("911 calls"), head),
-            _p(month_name(report.month), headr),
+            Paragraph(f"{escape(_clean(MONTHS[report.month.month]))}<br/>{report.month.year}", headr),
             _p(_("Previous month"), head),
             "",
             _p(_("Same month last year"), head),
@@ -271,8 +271,8 @@ def _key_calls(report: MonthlyReport, styles) -> list:
             ]
         )
     # Counts are short, the change columns' headers and values longer.
-    count, delta = 13 * mm, 20 * mm
-    widths = [20 * mm, 14 * mm, count, delta, count, delta, count, delta, count, count, delta]
+    count, delta = 12 * mm, 20 * mm
+    widths = [20 * mm, 17 * mm, count, delta, count, delta, count, delta, count, count, delta]
     style = [
         *_grid(2),
         ("SPAN", (0, 0), (0, 1)),
@@ -372,7 +372,7 @@ def _map(report: MonthlyReport, styles) -> list:
     drawing = sector_map(
         areas,
         width=WIDTH,
-        height=92 * mm,
+        height=(92 if len(areas) > 4 else 60) * mm,  # one or two sectors need no full-width map
         font=FONT,
         bold=BOLD,
         legend_title=[_clean(_("Non-urgent calls:")), _clean(_("change vs same month last year"))],
@@ -731,12 +731,12 @@ def report_pdf(report: MonthlyReport, *, language: str, generated_on: date | Non
             topMargin=MARGIN,
             bottomMargin=16 * mm,
             title=title,
-            author=_clean(settings.SERVICE_NAME),
+            author=settings.SERVICE_NAME,
             subject=_clean(
                 _("911 calls, contacts, referrals, outreach and coverage for %(month)s")
                 % {"month": month_name(report.month)}
             ),
-            creator=_clean(settings.SERVICE_NAME),
+            creator=settings.SERVICE_NAME,
             lang=language,
             invariant=1,
         )

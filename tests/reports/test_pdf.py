@@ -182,6 +182,7 @@ def test_the_file_opens_with_its_metadata_and_map_legend(activity_data):
     assert len(reader.pages) >= 1
     assert reader.metadata.title == "Monthly report \u2014 Whole territory \u2014 February 2025"
     assert reader.metadata.author == settings.SERVICE_NAME
+    assert reader.trailer["/Root"]["/Lang"] == "en"
     text = text_of(data)
     assert "change vs same month last year" in text
     assert "\u221225% or less" in text and "+25% or more" in text
