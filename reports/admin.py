@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import GeneratedReport
-from .services import ReportBusy, report_request_again
+from .services import ReportBusy, report_request_again, reports_delete
 
 
 @admin.register(GeneratedReport)
@@ -28,6 +28,13 @@ class GeneratedReportAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("staff:reports")
+
+    # Deleting a report (superusers only: no role has the permission) deletes its file too.
+    def delete_model(self, request, obj):
+        reports_delete([obj])
+
+    def delete_queryset(self, request, queryset):
+        reports_delete(queryset)
 
     @admin.display(description=_("error"))
     def error_message(self, obj):

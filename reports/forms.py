@@ -171,6 +171,14 @@ class ReportRequestForm(forms.Form):
         self.fields["month"].choices = month_choices(months)
         self.fields["scope"].refresh_choices()
 
+    def full_clean(self):
+        super().full_clean()
+        # A field in error says so to assistive technologies, and points to its message (templates/reports/).
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_error"})
+
 
 class ReportFilterForm(forms.Form):
     """The list's filters (GET; a bad value is ignored, with its error shown)."""

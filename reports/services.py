@@ -310,6 +310,16 @@ def _delete_file(name: str) -> None:
         logger.warning("report file %s not deleted", name, exc_info=True)
 
 
+def reports_delete(reports: Iterable[GeneratedReport]) -> int:
+    """Delete reports and, once that is committed, their files (none is left behind). Returns how many."""
+    reports = list(reports)
+    files = [report.file for report in reports if report.file]
+    with transaction.atomic():
+        deleted, _per_model = GeneratedReport.objects.filter(pk__in=[r.pk for r in reports]).delete()
+        transaction.on_commit(lambda: [_delete_file(name) for name in files])
+    return deleted
+
+
 def reports_generate(*, report_ids: list[int], notify: bool) -> list[GeneratedReport]:
     """Write each report (in the order given) and, when `notify`, send one notice for those written now."""
     written = []

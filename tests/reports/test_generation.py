@@ -331,3 +331,16 @@ def test_all_three_formats_are_generated_in_both_languages(inline, activity_data
         assert data.startswith(starts[report.format]), report.file_name
         assert report.size == len(data) > 0
     assert len(stored_files(private_storage)) == 6
+
+
+def test_deleting_a_report_deletes_its_file(
+    inline, unit, private_storage, django_capture_on_commit_callbacks
+):
+    (report,) = request_csv(inline)
+    assert stored_files(private_storage) == [report.file]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reports_delete(GeneratedReport.objects.all()) == 1
+
+    assert stored_files(private_storage) == []
+    assert not GeneratedReport.objects.exists()

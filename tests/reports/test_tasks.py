@@ -189,3 +189,72 @@ def test_the_schedule_on_the_first_of_january_reports_december(unit, settings):
     with time_machine.travel(datetime(2025, 1, 1, 6, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)), tick=False):
         monthly_reports_task()
     assert set(GeneratedReport.objects.values_list("month", flat=True)) == {date(2024, 12, 1)}
+
+
+# --- settings ----------------------------------------------------------------------------------------------
+
+SETTINGS_PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "formats": settings.REPORTS_SCHEDULED_FORMATS,
+    "languages": settings.REPORTS_SCHEDULED_LANGUAGES,
+    "backend": settings.EMAIL_BACKEND,
+    "host": settings.EMAIL_HOST,
+    "port": settings.EMAIL_PORT,
+    "tls": settings.EMAIL_USE_TLS,
+    "site": settings.SITE_URL,
+}))
+"""
+
+
+def probe(**changes):
+    from tests.config.test_settings import environment, run
+
+    return run(["-c", SETTINGS_PROBE], environment(**changes))
+
+
+def test_the_defaults_print_mails_and_schedule_every_format_and_language():
+    import json
+
+    result = probe(
+        EMAIL_URL=None,
+        REPORTS_SCHEDULED_FORMATS=None,
+        REPORTS_SCHEDULED_LANGUAGES=None,
+        SITE_URL=None,
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["backend"] == "django.core.mail.backends.console.EmailBackend"
+    assert (values["formats"], values["languages"]) == (["csv", "xlsx", "pdf"], ["fr", "en"])
+    assert values["site"] == "http://localhost:8000"
+
+
+def test_an_smtp_url_and_a_narrower_schedule_are_read_from_the_environment():
+    import json
+
+    result = probe(
+        EMAIL_URL="smtp+tls://sender:secret@mail.example.org:587",
+        REPORTS_SCHEDULED_FORMATS="pdf,csv",
+        REPORTS_SCHEDULED_LANGUAGES="fr",
+        SITE_URL="https://proximite.example/",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["backend"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (values["host"], values["port"], values["tls"]) == ("mail.example.org", 587, True)
+    assert (values["formats"], values["languages"]) == (["pdf", "csv"], ["fr"])
+    assert values["site"] == "https://proximite.example"
+
+
+def test_unknown_formats_or_languages_stop_the_service():
+    for name, value in (
+        ("REPORTS_SCHEDULED_FORMATS", "csv,docx"),
+        ("REPORTS_SCHEDULED_LANGUAGES", "fr,de"),
+        ("SITE_URL", "proximite.example"),
+    ):
+        result = probe(**{name: value})
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr and name in result.stderr

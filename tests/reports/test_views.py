@@ -346,3 +346,58 @@ def test_the_navigation_links_to_the_reports_for_those_who_may_see_them(client, 
     assert english("staff:reports") in client.get(english("staff:territory")).content.decode()
     client.force_login(staff_in("officer"))
     assert english("staff:reports") not in client.get(english("staff:territory")).content.decode()
+
+
+def test_the_admin_lists_reports_read_only_and_runs_them_again(
+    client, counted, sent, django_capture_on_commit_callbacks
+):
+    report = done_report()
+    client.force_login(staff_in("administrator"))
+    url = english("admin:reports_generatedreport_changelist")
+
+    assert client.get(english("admin:reports_generatedreport_change", report.pk)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "run_again", "_selected_action": [report.pk]})
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "queued"
+    assert sent == [([report.pk], True)]
+    # Read only: no add, no change, no delete.
+    assert client.post(english("admin:reports_generatedreport_change", report.pk), {}).status_code == 403
+    assert client.get(english("admin:reports_generatedreport_delete", report.pk)).status_code == 403
+
+
+def test_a_field_in_error_points_to_its_message(client, counted):
+    client.force_login(staff_in("analyst"))
+    html = client.post(
+        english("staff:reports"),
+        {"month": "2025-02", "scope": "sector:ZZ-99", "formats": ["csv"], "languages": ["en"]},
+    ).content.decode()
+    assert 'aria-invalid="true"' in html and 'aria-describedby="id_scope_error"' in html
+    assert 'id="id_scope_error"' in html
+    assert 'role="alert"' in html and 'href="#id_scope"' in html
+
+
+def test_without_a_broker_the_demo_generates_within_the_request(
+    client, counted, monkeypatch, django_capture_on_commit_callbacks
+):
+    from config.celery import app
+
+    monkeypatch.undo()  # the real delay, run eagerly as in `make demo` (no Redis)
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    client.force_login(staff_in("analyst"))
+    url = english("staff:reports")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url, {"month": "2025-02", "scope": "territory", "formats": ["csv"], "languages": ["fr", "en"]}
+            )
+    finally:
+        app.conf.task_always_eager = saved
+
+    assert response.status_code == 302
+    assert set(GeneratedReport.objects.values_list("status", flat=True)) == {"done"}
+    html = client.get(url).content.decode()
+    assert html.count('class="report-download"') == 2
