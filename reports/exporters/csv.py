@@ -22,7 +22,9 @@ dimension                      the breakdown's code (urgency class, channel, cat
                                type or "social_worker", coverage status); empty when none
 label                          metric and dimension in words
 value                          the figure; from contact data (sections contacts and referrals), a
-                               count from 1 to threshold - 1 is written "< 5" (threshold 5)
+                               count from 1 to threshold - 1 is written "< 5" (threshold 5), and
+                               "x" where withheld so that such a count cannot be worked out by
+                               subtraction (reports.selectors.withhold_complements)
 previous_month                 calls of the previous month
 previous_month_change_pct      % change against it
 previous_month_significance    significant / not significant (exact Poisson test, calls.statistics)

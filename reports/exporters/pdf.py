@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -49,8 +50,7 @@ from reportlab.platypus import (
 
 from officers.selectors import CoverageStatus
 
-from .. import selectors
-from ..selectors import CALL_CLASSES, AreaFigures, MonthlyReport
+from ..selectors import CALL_CLASSES, WITHHELD_MARK, AreaFigures, MonthlyReport
 from .csv import CALL_CLASS_LABELS, METRICS, area_rows
 from .pdf_charts import SERIES_COLOURS, trend_chart
 from .pdf_map import CLASS_BREAKS, MapArea, sector_map
@@ -223,7 +223,7 @@ def _key_calls(report: MonthlyReport, styles) -> list:
     head, headr = styles["head"], styles["headr"]
     year = report.month.year
     # Narrow column headers: words already translated short ("Écart").
-    change, calls = _("Change"), _("Calls")
+    change, calls = pgettext("difference in calls", "Change"), _("Calls")
     rows = [
         [
             _p(_("911 calls"), head),
@@ -271,7 +271,8 @@ def _key_calls(report: MonthlyReport, styles) -> list:
             ]
         )
     # Counts are short, the change columns' headers and values longer.
-    count, delta = 12 * mm, 20 * mm
+    # A territory's year to date runs to six digits ("505 231"): 15 mm holds them at 8 points.
+    count, delta = 15 * mm, 17 * mm
     widths = [20 * mm, 17 * mm, count, delta, count, delta, count, delta, count, count, delta]
     style = [
         *_grid(2),
@@ -606,8 +607,8 @@ def _details(report: MonthlyReport, styles) -> list:
 
 def _withheld_sentence(report: MonthlyReport) -> str:
     """What the mark of a withheld count means, when the report has one."""
-    mark = getattr(selectors, "WITHHELD_MARK", None)
-    if mark is None or not any(
+    mark = WITHHELD_MARK
+    if not any(
         value == mark
         for area in [*report.sectors, report.total]
         for *_rest, value, _c in area_rows(report, area)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from officers.selectors import CoverageStatus
 
-from ..selectors import CALL_CLASSES, AreaFigures, CallFigures, MonthlyReport
+from ..selectors import CALL_CLASSES, WITHHELD_MARK, AreaFigures, CallFigures, MonthlyReport
 from .csv import METRICS, area_rows
 
 RISE, FALL = "▲", "▼"
@@ -176,9 +176,16 @@ class _Writer:
         self.scope_name = _("Whole territory") if territory else report.scope_name
         self.month_name = formats.date_format(report.month, "YEAR_MONTH_FORMAT")
         self.generated = formats.date_format(timezone.localtime(timezone.now()), "DATETIME_FORMAT")
-        self.small_note = _("Counts from contact data below %(n)s are shown as “< %(n)s”.") % {
-            "n": report.threshold
-        }
+        self.small_note = " ".join(
+            (
+                _("Counts from contact data below %(n)s are shown as “< %(n)s”.") % {"n": report.threshold},
+                _(
+                    "\u201c%(mark)s\u201d: a count withheld so that a hidden one cannot be worked out by "
+                    "subtraction."
+                )
+                % {"mark": WITHHELD_MARK},
+            )
+        )
         self.mark_note = _(
             "%(rise)s / %(fall)s: significant rise / fall (exact Poisson test, p < 0.05); no mark: a change "
             "that chance alone could produce. Baseline: mean monthly calls in the 12 months before the "
