@@ -70,7 +70,7 @@ def report_file_name(*, month: date, scope: Scope, fmt: str, language: str) -> s
 def _scope_name(scope: Scope) -> str:
     if scope.kind == "sector":
         sector = Sector.objects.without_geometry().filter(code=scope.code).first()
-        return sector.name if sector else scope.code
+        return str(sector) if sector else scope.code
     return scope.code
 
 
@@ -337,7 +337,7 @@ def reports_generate(*, report_ids: list[int], notify: bool) -> list[GeneratedRe
 # --- the monthly schedule ----------------------------------------------------------------------------------
 
 
-def monthly_reports_due(*, today: date) -> tuple[date, list[Scope]]:
+def monthly_reports_due(today: date) -> tuple[date, list[Scope]]:
     """Last month (in the service's calendar) and the scopes the schedule builds for it: the whole territory
     and each municipality that has active sectors."""
     month = add_months(month_start(today), -1)

@@ -197,7 +197,7 @@ def test_a_report_left_running_by_a_dead_worker_can_run_again(inline, unit):
 def test_a_deleted_sector_fails_with_a_message_naming_it(inline, unit, private_storage, english):
     SectorFactory(code="E-01", name="Nouveau")
     (report,) = request_csv(inline, scope=Scope.sector("E-01"))
-    assert report.status == "done" and report.scope_label == "Sector Nouveau"
+    assert report.status == "done" and report.scope_label == "Sector E-01 — Nouveau"
     kept = report.file
 
     Sector.objects.filter(code="E-01").delete()
@@ -316,7 +316,7 @@ def test_the_schedule_reports_last_month_on_the_territory_and_each_municipality(
     assert month == MONTH
     # D-01 (inactive) is in Longueuil too; Brossard has C-01.
     assert scopes == [Scope.territory(), Scope.municipality("Brossard"), Scope.municipality("Longueuil")]
-    assert monthly_reports_due(today=date(2025, 1, 31))[0] == date(2024, 12, 1)
+    assert monthly_reports_due(date(2025, 1, 31))[0] == date(2024, 12, 1)
 
 
 def test_all_three_formats_are_generated_in_both_languages(inline, activity_data, unit, private_storage):

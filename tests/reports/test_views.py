@@ -401,3 +401,24 @@ def test_without_a_broker_the_demo_generates_within_the_request(
     assert set(GeneratedReport.objects.values_list("status", flat=True)) == {"done"}
     html = client.get(url).content.decode()
     assert html.count('class="report-download"') == 2
+
+
+def test_the_list_does_not_query_per_report(client, counted):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff_in("analyst"))
+    url = english("staff:reports")
+    done_report()
+    client.get(url)  # sessions, permissions cached: what follows counts the page alone
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for month in range(1, 10):
+        done_report(month=date(2024, month, 1), file_name=f"{month}.csv", requested_by=staff_in_named(month))
+    with CaptureQueriesContext(connection) as ten:
+        client.get(url)
+    assert len(ten) == len(one)
+
+
+def staff_in_named(n):
+    return get_user_model().objects.create_user(username=f"requester-{n}", is_staff=True)
