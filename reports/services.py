@@ -265,15 +265,29 @@ def report_generate(report: GeneratedReport) -> GeneratedReport:
             f"{STORAGE_DIR}/{report.month:%Y-%m}/{uuid.uuid4().hex}/{file_name}", ContentFile(data)
         )
         old_file = report.file
-        report.file = new_file
-        report.file_name = file_name
-        report.size = len(data)
-        report.sha256 = hashlib.sha256(data).hexdigest()
-        report.parameters = _parameters(report, figures)
-        report.status, report.step, report.progress = Status.DONE, Step.DONE, 100
-        report.error_code = report.error_detail = ""
-        report.finished_at = timezone.now()
-        report.save()
+        done = {
+            "file": new_file,
+            "file_name": file_name,
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "parameters": _parameters(report, figures),
+            "status": Status.DONE,
+            "step": Step.DONE,
+            "progress": 100,
+            "error_code": "",
+            "error_detail": "",
+            "finished_at": timezone.now(),
+        }
+        # Only while the claim is still ours: a worker that took over a stale claim owns the row now.
+        if not GeneratedReport.objects.filter(
+            pk=report.pk, status=Status.RUNNING, started_at=report.started_at
+        ).update(**done):
+            logger.warning("report %s was taken over by another worker: its file is discarded", report.pk)
+            _delete_file(new_file)
+            report.refresh_from_db()
+            return report
+        for name, value in done.items():
+            setattr(report, name, value)
         new_file = ""  # the row holds it now
     except BaseException as error:  # every failure must show on the row (time limits too)
         logger.exception(

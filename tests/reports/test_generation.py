@@ -344,3 +344,21 @@ def test_deleting_a_report_deletes_its_file(
 
     assert stored_files(private_storage) == []
     assert not GeneratedReport.objects.exists()
+
+
+def test_a_worker_whose_claim_was_taken_over_keeps_nothing(unit, private_storage, monkeypatch):
+    report = GeneratedReport.objects.create(
+        month=MONTH, scope_kind="territory", format="csv", language="en", requested_at=local(2025, 3, 1)
+    )
+    parameters = services._parameters
+
+    def taken_over(report, figures):
+        # Meanwhile another worker found the claim stale and took the report over.
+        GeneratedReport.objects.filter(pk=report.pk).update(started_at=local(2025, 3, 2))
+        return parameters(report, figures)
+
+    monkeypatch.setattr(services, "_parameters", taken_over)
+    report = report_generate(report)
+
+    assert (report.status, report.file) == ("running", "")
+    assert stored_files(private_storage) == []
