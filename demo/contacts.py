@@ -23,7 +23,10 @@ from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner,
 from contacts.services import IdentityInput, ReferralInput, contact_create
 from officers.models import Assignment, Language
 
-DEMO_CONTACTS = 420
+# About what 21 officers log once the programme is known: ~80 contacts a month two years ago, rising to ~170
+# (RAMP), so that last month's report has most sectors above the small-count threshold, as a real unit would.
+DEMO_CONTACTS = 3000
+RAMP = 2.0  # the last day is this many times as likely as the first
 DEMO_MONTHS = 24
 DEMO_SEED = 6
 IDENTITY_RATE = 0.06  # of the contacts of the last six months
@@ -213,7 +216,8 @@ def _slug(name: str) -> str:
 
 
 def demo_seed_contacts(*, today: datetime.date | None = None, count: int = DEMO_CONTACTS) -> dict:
-    """A few hundred contacts over the last two years, by the officers on duty, with referrals; once only."""
+    """A few thousand contacts over the last two years, more and more of them, by the officers on duty, with
+    referrals; once only."""
     existing = Contact.objects.filter(created_by__isnull=True).count()
     if existing:
         return _counts(unchanged=existing)
@@ -230,7 +234,7 @@ def demo_seed_contacts(*, today: datetime.date | None = None, count: int = DEMO_
     if not assignments or not weighted_categories:
         return _counts()
     start = today - datetime.timedelta(days=DEMO_MONTHS * 365 // 12)
-    # One INFO line per contact is right for an officer's form, noise for 420 demo contacts.
+    # One INFO line per contact is right for an officer's form, noise for thousands of demo contacts.
     service_logger = logging.getLogger("contacts.services")
     level = service_logger.level
     service_logger.setLevel(logging.WARNING)
@@ -244,8 +248,12 @@ def demo_seed_contacts(*, today: datetime.date | None = None, count: int = DEMO_
 def _seed(rng, today, start, count, categories, weighted_categories, partners, assignments) -> dict:
     zone = timezone.get_current_timezone()
     created = referrals = identities = 0
+    days = (today - start).days
     for _ in range(count):
-        day = start + datetime.timedelta(days=rng.randrange((today - start).days))
+        # A linear ramp: the inverse of its cumulative distribution turns a uniform draw into a day.
+        u = rng.random()
+        share = (-1 + (1 + (RAMP**2 - 1) * u) ** 0.5) / (RAMP - 1)
+        day = start + datetime.timedelta(days=min(days - 1, int(share * days)))
         on_duty = [a for a in assignments if a.starts_on <= day and (a.ends_on is None or a.ends_on >= day)]
         if not on_duty:
             continue

@@ -231,7 +231,7 @@ class _Writer:
         sheet.text(0, 0, title, self.fmt.title)
         subtitle = subtitle or " — ".join([settings.SERVICE_NAME, _("Monthly report"), self.month_name])
         sheet.text(1, 0, subtitle, self.fmt.subtitle)
-        sheet.text(2, 0, _("Generated on %(when)s.") % {"when": self.generated}, self.fmt.note)
+        sheet.text(2, 0, _("Generated: %(when)s") % {"when": self.generated}, self.fmt.note)
         sheet.text(3, 0, self.small_note, self.fmt.note)
         sheet.text(4, 0, self.mark_note, self.fmt.note)
         return 6
