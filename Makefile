@@ -74,6 +74,7 @@ bench: install
 	$(BIN)/python bench/coverage.py
 	$(BIN)/python bench/call_import.py
 	$(BIN)/python bench/call_deltas.py
+	$(BIN)/python bench/report_exports.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
