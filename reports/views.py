@@ -80,15 +80,23 @@ def report_list(request):
             except ReportBusy as busy:
                 form.add_error(None, busy)
             else:
-                messages.success(
-                    request,
-                    ngettext(
+                # Without a broker (the demo) the reports were written inside this request: say so.
+                finished = GeneratedReport.objects.filter(
+                    pk__in=[report.pk for report in reports], status=GeneratedReport.Status.DONE
+                ).count()
+                if finished == len(reports):
+                    text = ngettext(
+                        "%(count)d report is ready: download it from the list below.",
+                        "%(count)d reports are ready: download them from the list below.",
+                        finished,
+                    )
+                else:
+                    text = ngettext(
                         "%(count)d report is being generated; you will get an e-mail when it is ready.",
                         "%(count)d reports are being generated; you will get an e-mail when they are ready.",
                         len(reports),
                     )
-                    % {"count": len(reports)},
-                )
+                messages.success(request, text % {"count": len(reports)})
                 return redirect("staff:reports")
     elif can_add:
         form = ReportRequestForm()

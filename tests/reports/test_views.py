@@ -422,3 +422,29 @@ def test_the_list_does_not_query_per_report(client, counted):
 
 def staff_in_named(n):
     return get_user_model().objects.create_user(username=f"requester-{n}", is_staff=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_page_says_the_reports_are_ready(client, counted, monkeypatch):
+    """In `make demo` the reports are written inside the request (Celery eager, committed at once): the message
+    says they are ready rather than promising an e-mail."""
+    from config.celery import app
+
+    monkeypatch.undo()  # the real delay, run eagerly as in `make demo` (no Redis)
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    client.force_login(staff_in("analyst"))
+    url = english("staff:reports")
+    try:
+        response = client.post(
+            url,
+            {"month": "2025-02", "scope": "territory", "formats": ["csv", "pdf"], "languages": ["en"]},
+            follow=True,
+        )
+    finally:
+        app.conf.task_always_eager = saved
+
+    assert set(GeneratedReport.objects.values_list("status", flat=True)) == {"done"}
+    html = response.content.decode()
+    assert "2 reports are ready: download them from the list below." in html
+    assert "being generated" not in html
