@@ -1,7 +1,6 @@
 """The import task: a stored upload run by the service, once, in its uploader's language, with live progress;
 and the whole path through a real Celery worker on a queue of its own."""
 
-import contextlib
 import csv
 import io
 import os
@@ -9,11 +8,8 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,14 +20,13 @@ from calls import services, tasks
 from calls.models import Call, ImportBatch, MonthlyCallCount
 from calls.services import calls_import
 from calls.tasks import PROGRESS_KEY, calls_import_task, upload_path
-from config.celery import app
+from tests.workers import private_queue, real_worker
 
 from .conftest import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
-# A queue of this run's own, so that no other worker on the shared Redis takes these test tasks.
-QUEUE = f"tests-calls-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+QUEUE = private_queue("calls")
 
 
 def rows(count, *, start=0, bad=()):
@@ -192,31 +187,9 @@ def test_the_task_is_acked_late_with_the_settings_time_limits(settings):
 # --- A real worker -----------------------------------------------------------------------------------------
 
 
-def _close_connection(**kwargs):
-    # The worker thread's own connection: closed so that the test database can be flushed and dropped.
-    connection.close()
-
-
-@contextlib.contextmanager
-def import_worker(monkeypatch, queue=QUEUE):
-    """A real Celery worker in a thread, taking the import tasks, sent to a queue of its own."""
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    monkeypatch.setattr(
-        calls_import_task, "delay", lambda *args: calls_import_task.apply_async(args, queue=queue)
-    )
-    task_postrun.connect(_close_connection, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]) as worker:
-            yield worker
-    finally:
-        task_postrun.disconnect(_close_connection)
-        app.conf.task_always_eager = saved
-
-
 @pytest.fixture
 def worker(monkeypatch):
-    with import_worker(monkeypatch) as worker:
+    with real_worker(monkeypatch, calls_import_task, queue=QUEUE) as worker:
         yield worker
 
 

@@ -1,22 +1,16 @@
 """The reports' Celery tasks: a request run by a real worker (figures equal to the raw rows), the monthly
 schedule (its crontab, and its run on the 1st: last month's reports and one notice to the analysts)."""
 
-import contextlib
-import os
 import time
-import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -27,41 +21,17 @@ from reports.tasks import generate_reports_task, monthly_reports_task
 from tests.reports.conftest import MONTH
 from tests.reports.test_csv import parse
 from tests.reports.test_selectors import raw_calls
+from tests.workers import private_queue, real_worker
 
 pytestmark = pytest.mark.django_db
 
-# A queue of this run's own, so that no other worker on the shared Redis takes these test tasks.
-QUEUE = f"tests-reports-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+QUEUE = private_queue("reports")
 
 
 @pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def _close_connection(**kwargs):
-    # The worker thread's own connection: closed so that the test database can be flushed and dropped.
-    connection.close()
-
-
-@contextlib.contextmanager
-def reports_worker(monkeypatch, queue=QUEUE):
-    """A real Celery worker in a thread, taking the report tasks, sent to a queue of its own."""
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    monkeypatch.setattr(
-        generate_reports_task,
-        "delay",
-        lambda *args: generate_reports_task.apply_async(args, queue=queue),
-    )
-    task_postrun.connect(_close_connection, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]) as worker:
-            yield worker
-    finally:
-        task_postrun.disconnect(_close_connection)
-        app.conf.task_always_eager = saved
 
 
 def wait_until_finished(client, ids, timeout=60):
@@ -88,7 +58,7 @@ def test_a_real_worker_writes_the_requested_territory_csv(client, activity_data,
     requester = analyst("analyst", "analyste@example.org")
     client.force_login(requester)
 
-    with reports_worker(monkeypatch):
+    with real_worker(monkeypatch, generate_reports_task, queue=QUEUE):
         response = client.post(
             reverse("staff:reports"),
             {"month": "2025-02", "scope": "territory", "formats": ["csv"], "languages": ["en"]},
