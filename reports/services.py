@@ -60,10 +60,12 @@ def report_file_name(*, month: date, scope: Scope, fmt: str, language: str) -> s
         if scope.kind == "territory":
             place = pgettext("report file name", "territory")
         elif scope.kind == "sector":
-            place = f"{pgettext('report file name', 'sector')}-{scope.code}"
+            place = pgettext("report file name", "sector") + f"-{scope.code}"
         else:
             place = scope.code
-        stem = slugify(f"{pgettext('report file name', 'monthly-report')}-{place}") or "report"
+        # Outside the f-string: xgettext does not look inside one.
+        title = pgettext("report file name", "monthly-report")
+        stem = slugify(f"{title}-{place}") or "report"
     return f"{stem}-{month:%Y-%m}.{language}.{FORMATS[fmt].extension}"
 
 

@@ -116,7 +116,7 @@ def _number(value, decimals: int | None = None) -> str:
 def _percent(value: float | None, decimals: int | None = None) -> str:
     """ "+12.3%", "\u221212,3\u00a0%" in French; no decimal from 100 % up (it would add nothing but width)."""
     if value is None:
-        return "\u2014"
+        return "—"
     if decimals is None:
         decimals = 0 if abs(value) >= 99.95 else 1
     value = round(value, decimals)  # number_format cuts the decimals, it does not round them
@@ -128,7 +128,7 @@ def _percent(value: float | None, decimals: int | None = None) -> str:
 def _change(comparison) -> str:
     """% change, marked when significant; a dash when there is nothing to compare with."""
     if comparison is None or comparison.percent_change is None:
-        return "\u2014"
+        return "—"
     mark = "" if comparison.is_noise else SIGNIFICANT
     return f"{_percent(comparison.percent_change)}{mark}"
 
@@ -144,7 +144,7 @@ def month_label(month: date) -> str:
 
 
 def _title(report: MonthlyReport) -> str:
-    return _clean(f"{_('Monthly report')} \u2014 {_scope_name(report)} \u2014 {month_name(report.month)}")
+    return _clean(f"{_('Monthly report')} — {_scope_name(report)} — {month_name(report.month)}")
 
 
 def _scope_name(report: MonthlyReport) -> str:
@@ -209,7 +209,7 @@ def _header(report: MonthlyReport, styles, generated_on: date) -> list:
     return [
         _p(settings.SERVICE_NAME, styles["service"]),
         _p(_("Monthly report"), styles["title"]),
-        _p(f"{_scope_name(report)} \u2014 {month_name(report.month)}", styles["subtitle"]),
+        _p(f"{_scope_name(report)} — {month_name(report.month)}", styles["subtitle"]),
         _p(
             _("Generated on %(date)s. Figures for %(month)s, from the stored monthly counts and records.")
             % {"date": date_format(generated_on, "DATE_FORMAT"), "month": month_name(report.month)},
@@ -259,14 +259,14 @@ def _key_calls(report: MonthlyReport, styles) -> list:
             [
                 _clean(str(CALL_CLASS_LABELS[cls]).capitalize()),
                 _number(figure.count),
-                "\u2014" if previous is None else _number(previous.reference_count),
+                "—" if previous is None else _number(previous.reference_count),
                 _change(previous),
-                "\u2014" if last_year is None else _number(last_year.reference_count),
+                "—" if last_year is None else _number(last_year.reference_count),
                 _change(last_year),
-                "\u2014" if baseline is None else _number(baseline.reference_mean, 1),
+                "—" if baseline is None else _number(baseline.reference_mean, 1),
                 _change(baseline),
                 _number(figure.year_to_date),
-                "\u2014" if figure.last_year_to_date is None else _number(figure.last_year_to_date),
+                "—" if figure.last_year_to_date is None else _number(figure.last_year_to_date),
                 _change(figure.year_to_date_comparison),
             ]
         )
@@ -293,7 +293,7 @@ def _key_calls(report: MonthlyReport, styles) -> list:
     legend = _p(
         _(
             "%(mark)s significant change (exact Poisson test, p < 0.05); a change without %(mark)s is within "
-            "the usual month-to-month variation (noise). \u2014 nothing to compare with."
+            "the usual month-to-month variation (noise). — nothing to compare with."
         )
         % {"mark": SIGNIFICANT},
         styles["small"],
@@ -323,7 +323,7 @@ def _key_activity(report: MonthlyReport, values: dict, styles) -> list:
         (METRICS["campaigns_active"], values[("campaigns_active", "")][1]),
     ]
     right += [
-        (f"{METRICS['coverage_days']} \u2014 {label}", values[("coverage_days", status)][1])
+        (f"{METRICS['coverage_days']} — {label}", values[("coverage_days", status)][1])
         for status, label in CoverageStatus.choices
     ]
     rows = []
@@ -422,7 +422,7 @@ def _trend(report: MonthlyReport, styles) -> list:
     for row, colour in enumerate(SERIES_COLOURS, start=1):
         style.append(("LINEBEFORE", (0, row), (0, row), 3, colour))
     table = Table(rows, colWidths=[first] + [(WIDTH - first) / len(points)] * len(points), style=style)
-    title = _("911 calls over 13 months \u2014 %(scope)s") % {"scope": _scope_name(report)}
+    title = _("911 calls over 13 months — %(scope)s") % {"scope": _scope_name(report)}
     return [KeepTogether([_p(title, styles["h2"]), drawing, Spacer(1, 3), table])]
 
 
@@ -513,7 +513,7 @@ def _sector_table(report: MonthlyReport, styles) -> list:
     table = Table(rows, colWidths=widths, style=TableStyle(style), repeatRows=2)
     note = _p(
         _(
-            "Contacts and referrals from 1 to %(below)s are shown as \u201c< %(threshold)s\u201d. %(mark)s "
+            "Contacts and referrals from 1 to %(below)s are shown as “< %(threshold)s”. %(mark)s "
             "significant change. The total includes what no sector row shows (calls placed in no sector, "
             "sectors since deactivated, activities for the whole service)."
         )
@@ -596,7 +596,7 @@ def _details(report: MonthlyReport, styles) -> list:
         style=TableStyle(_grid(1, total_row=True)),
         hAlign="LEFT",
     )
-    title = _("Detail \u2014 %(scope)s") % {"scope": _scope_name(report)}
+    title = _("Detail — %(scope)s") % {"scope": _scope_name(report)}
     return [
         CondPageBreak(60 * mm),
         _p(title, styles["h2"]),
@@ -615,7 +615,7 @@ def _withheld_sentence(report: MonthlyReport) -> str:
     ):
         return ""
     return " " + _(
-        "\u201c%(mark)s\u201d: a count withheld so that a hidden one cannot be worked out by subtraction."
+        "“%(mark)s”: a count withheld so that a hidden one cannot be worked out by subtraction."
     ) % {"mark": mark}
 
 
@@ -649,7 +649,7 @@ def _notes(report: MonthlyReport, styles) -> list:
             _("Small counts."),
             _(
                 "Counts drawn from contact data (contacts, 911 avoided, follow-ups, channels, categories, "
-                "referrals) from 1 to %(below)s are shown as \u201c< %(threshold)s\u201d so that nobody can be "
+                "referrals) from 1 to %(below)s are shown as “< %(threshold)s” so that nobody can be "
                 "singled out. Zero is shown. Totals are the sums of the true counts, so a total may be shown "
                 "while its parts are hidden."
             )

@@ -179,10 +179,7 @@ class _Writer:
         self.small_note = " ".join(
             (
                 _("Counts from contact data below %(n)s are shown as “< %(n)s”.") % {"n": report.threshold},
-                _(
-                    "\u201c%(mark)s\u201d: a count withheld so that a hidden one cannot be worked out by "
-                    "subtraction."
-                )
+                _("“%(mark)s”: a count withheld so that a hidden one cannot be worked out by subtraction.")
                 % {"mark": WITHHELD_MARK},
             )
         )
