@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import shapely
 from reportlab.graphics.shapes import Drawing, Line, Path, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from shapely.affinity import affine_transform
 from shapely.geometry import MultiLineString, box, shape
@@ -124,7 +125,8 @@ def sector_map(
 
     # Legend
     x, y, size, step = width - legend_width, height - 10, 9.0, 13.0
-    for line in legend_title:
+    # French runs longer than English: the title wraps inside the legend's width.
+    for line in (part for title in legend_title for part in simpleSplit(title, bold, 7.5, legend_width)):
         drawing.add(String(x, y, line, fontName=bold, fontSize=7.5))
         y -= 10
     y -= 4
