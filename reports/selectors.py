@@ -117,6 +117,9 @@ class AreaFigures:
     contacts_by_category: dict[str, int] = field(default_factory=dict)
     # Per partner type (contacts.models.PartnerType value), or SOCIAL_WORKER for the service's own.
     referrals: dict[str, ReferralFigures] = field(default_factory=dict)
+    # Over every type: stored (not summed when written) so that a total can be withheld like any count.
+    referrals_made: int = 0
+    referrals_completed: int = 0
     activities: int = 0
     attendance: int = 0
     campaigns_active: int = 0
@@ -348,6 +351,8 @@ def _contact_figures(month: date, areas: dict, scope_filter: Q, sector_ids: set[
             if area is not None:
                 before = area.referrals.get(key, ReferralFigures())
                 area.referrals[key] = ReferralFigures(before.made + made, before.completed + completed)
+                area.referrals_made += made
+                area.referrals_completed += completed
 
 
 # --- outreach ----------------------------------------------------------------------------------------------
@@ -418,6 +423,8 @@ def _cells(area: AreaFigures) -> dict[tuple, int]:
     }
     cells.update({("channel", key): n for key, n in area.contacts_by_channel.items()})
     cells.update({("category", key): n for key, n in area.contacts_by_category.items()})
+    cells[("referrals_made", "")] = area.referrals_made
+    cells[("referrals_completed", "")] = area.referrals_completed
     for key, figures in area.referrals.items():
         cells[("referrals_made", key)] = figures.made
         cells[("referrals_completed", key)] = figures.completed
@@ -426,7 +433,7 @@ def _cells(area: AreaFigures) -> dict[tuple, int]:
 
 def _withhold(area: AreaFigures, cell: tuple) -> None:
     metric, key = cell
-    if metric in ("contacts", "contacts_avoided_911", "follow_ups_open"):
+    if metric in ("contacts", "contacts_avoided_911", "follow_ups_open") or not key:
         setattr(area, metric, Withheld(getattr(area, metric)))
     elif metric == "channel":
         area.contacts_by_channel[key] = Withheld(area.contacts_by_channel[key])
@@ -446,8 +453,8 @@ def withhold_complements(report: MonthlyReport) -> None:
     """Withhold a second count wherever a hidden one could be recovered by subtraction.
 
     Groups that add up to a total written beside them: the scope's sectors for each contact count (the total
-    row), an area's channels (its contacts: one channel per contact) and an area's referral types (the
-    referrals written without a type). Where a shown total has exactly one hidden part, the smallest other
+    row), an area's channels (its contacts: one channel per contact) and an area's referral types (its
+    referrals of every type). Where a shown total has exactly one hidden part, the smallest other
     non-zero part is withheld too, and so is the smallest part of a withheld total whose parts are all shown;
     groups cross (a sector's channel is in two), so this runs until nothing
     changes. Categories are left out: a contact may have two, they do not add up to a total.
@@ -474,8 +481,8 @@ def withhold_complements(report: MonthlyReport) -> None:
                 (mine[("contacts", "")], [(area, c, v) for c, v in mine.items() if c[0] == "channel"])
             )
             for metric in ("referrals_made", "referrals_completed"):
-                parts = [(area, c, v) for c, v in mine.items() if c[0] == metric]
-                groups.append((sum(v for _area, _c, v in parts), parts))
+                parts = [(area, c, v) for c, v in mine.items() if c[0] == metric and c[1]]
+                groups.append((mine[(metric, "")], parts))
         for total, parts in groups:
             hidden_parts = sum(hidden(value) for _area, _cell, value in parts)
             # A shown total with one hidden part gives it away; so do the parts of a withheld total, all shown.

@@ -193,8 +193,7 @@ def area_rows(report: MonthlyReport, area: AreaFigures):
     partners += sorted(set(area.referrals) - set(partners))
     labels = dict(PartnerType.choices) | {SOCIAL_WORKER: _("the service's social worker")}
     for metric, attribute in (("referrals_made", "made"), ("referrals_completed", "completed")):
-        total = sum(getattr(figures, attribute) for figures in area.referrals.values())
-        yield "referrals", metric, "", "", shown(total), none
+        yield "referrals", metric, "", "", shown(getattr(area, metric)), none
         for key in partners:
             figures = area.referrals.get(key, ReferralFigures())
             yield "referrals", metric, key, labels.get(key, key), shown(getattr(figures, attribute)), none

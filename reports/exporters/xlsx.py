@@ -155,10 +155,6 @@ def safe_sheet_name(name: str, used: set[str], *, fallback: str = "Sector") -> s
     return candidate
 
 
-def _referrals(area: AreaFigures, attribute: str) -> int:
-    return sum(getattr(figures, attribute) for figures in area.referrals.values())
-
-
 def _month_label(month) -> str:
     return dateformat.format(month, "N Y")
 
@@ -373,8 +369,8 @@ class _Writer:
             (_("Contacts"), "int", lambda a: shown(a.contacts)),
             (_("Would otherwise have called 911"), "int", lambda a: shown(a.contacts_avoided_911)),
             (_("Follow-ups open"), "int", lambda a: shown(a.follow_ups_open)),
-            (_("Referrals made"), "int", lambda a: shown(_referrals(a, "made"))),
-            (_("Referrals completed"), "int", lambda a: shown(_referrals(a, "completed"))),
+            (_("Referrals made"), "int", lambda a: shown(a.referrals_made)),
+            (_("Referrals completed"), "int", lambda a: shown(a.referrals_completed)),
             (_("Activities"), "int", lambda a: a.activities),
             (_("Attendance"), "int", lambda a: a.attendance),
             (_("Campaigns active"), "int", lambda a: a.campaigns_active),

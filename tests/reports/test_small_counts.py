@@ -44,9 +44,10 @@ def three_sectors(db, settings):
     a, b, c = SectorFactory(code="A-01"), SectorFactory(code="B-01"), SectorFactory(code="C-01")
     officer = OfficerFactory()
     # A: 3 contacts (hidden), B: 20, C: 9. Total 32 is shown: without a second hidden count, A = 32 - 20 - 9.
-    contacts(a, officer, {Channel.WALK_IN: 3})
-    contacts(b, officer, {Channel.WALK_IN: 12, Channel.TEXT: 8})
-    contacts(c, officer, {Channel.WALK_IN: 6, Channel.EMAIL: 3})
+    housing = Partner.objects.create(name="Refuge", kind=PartnerType.HOUSING)
+    contacts(a, officer, {Channel.WALK_IN: 3}, referred_to=housing)
+    contacts(b, officer, {Channel.WALK_IN: 12, Channel.TEXT: 8}, referred_to=housing)
+    contacts(c, officer, {Channel.WALK_IN: 6, Channel.EMAIL: 3}, referred_to=housing)
     return a, b, c
 
 
@@ -59,6 +60,10 @@ def test_a_hidden_sector_count_is_not_the_total_minus_the_others(three_sectors):
     assert report.shown(by_code["C-01"].contacts) == WITHHELD_MARK
     assert report.shown(by_code["B-01"].contacts) == 20
     assert report.shown(report.total.contacts) == 32
+    # The same for the referrals of every type, per sector (written in each sector's row of the files).
+    assert report.shown(by_code["A-01"].referrals_made) == "< 5"
+    assert report.shown(by_code["C-01"].referrals_made) == WITHHELD_MARK
+    assert report.shown(report.total.referrals_made) == 32
     # Withheld counts stay true numbers for the totals.
     assert isinstance(by_code["C-01"].contacts, Withheld) and by_code["C-01"].contacts == 9
 
@@ -71,7 +76,7 @@ def test_no_hidden_count_can_be_recovered_from_the_csv(three_sectors):
         return value not in ("< 5", WITHHELD_MARK)
 
     for metric, dimension in {
-        (row["metric"], row["dimension"]) for row in rows if row["section"] == "contacts"
+        (row["metric"], row["dimension"]) for row in rows if row["section"] in ("contacts", "referrals")
     }:
         if metric == "contacts_by_category":
             continue
@@ -89,6 +94,11 @@ def test_no_hidden_count_can_be_recovered_from_the_csv(three_sectors):
             assert hidden != 1, area
         elif total["value"] == WITHHELD_MARK:
             assert hidden >= 1, area
+        for metric in ("referrals_made", "referrals_completed"):
+            total = next(row for row in cells if row["metric"] == metric and not row["dimension"])
+            types = [row for row in cells if row["metric"] == metric and row["dimension"]]
+            if shown(total["value"]):
+                assert sum(not shown(row["value"]) for row in types) != 1, (area, metric)
 
 
 def test_channels_of_an_area_protect_each_other(three_sectors):
