@@ -57,8 +57,11 @@ def raw_calls(sector, urgency=None, month=MONTH) -> int:
 def shown(count: int) -> str:
     """A contact count as the report may write it: hidden when small; any count may also be withheld ("x")
     so that a hidden one next to it cannot be worked out by subtraction."""
-    written = f"< {settings.REPORTS_SMALL_COUNT_THRESHOLD}" if 0 < count < 5 else str(count)
-    return rf"(?:{re.escape(written)}|x)"
+    if 0 < count < settings.REPORTS_SMALL_COUNT_THRESHOLD:
+        return re.escape(f"< {settings.REPORTS_SMALL_COUNT_THRESHOLD}")
+    if count == 0:
+        return "0"
+    return rf"(?:{count}|x)"  # only a count that is not small itself is withheld
 
 
 def expected_row(sector) -> list[str]:

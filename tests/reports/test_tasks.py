@@ -1,6 +1,8 @@
 """The reports' Celery tasks: a request run by a real worker (figures equal to the raw rows), the monthly
 schedule (its crontab, and its run on the 1st: last month's reports and one notice to the analysts)."""
 
+import io
+import re
 import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -13,6 +15,7 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
+from openpyxl import load_workbook
 
 from calls.models import Urgency
 from config.celery import app
@@ -20,7 +23,9 @@ from reports.models import GeneratedReport
 from reports.tasks import generate_reports_task, monthly_reports_task
 from tests.reports.conftest import MONTH
 from tests.reports.test_csv import parse
+from tests.reports.test_pdf import expected_row, row_pattern, text_of
 from tests.reports.test_selectors import raw_calls
+from tests.reports.test_xlsx import sector_table
 from tests.workers import private_queue, real_worker
 
 pytestmark = pytest.mark.django_db
@@ -54,22 +59,31 @@ def analyst(username, email="", *, active=True, group="Analyst"):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_writes_the_requested_territory_csv(client, activity_data, unit, monkeypatch):
+def test_a_real_worker_writes_the_requested_territory_report_in_every_format(
+    client, activity_data, unit, monkeypatch
+):
     requester = analyst("analyst", "analyste@example.org")
     client.force_login(requester)
 
     with real_worker(monkeypatch, generate_reports_task, queue=QUEUE):
         response = client.post(
             reverse("staff:reports"),
-            {"month": "2025-02", "scope": "territory", "formats": ["csv"], "languages": ["en"]},
+            {
+                "month": "2025-02",
+                "scope": "territory",
+                "formats": ["csv", "xlsx", "pdf"],
+                "languages": ["en"],
+            },
         )
         assert response.status_code == 302
-        report = GeneratedReport.objects.get()
-        (state,) = wait_until_finished(client, [report.pk])
+        reports = {report.format: report for report in GeneratedReport.objects.all()}
+        states = wait_until_finished(client, [report.pk for report in reports.values()])
 
-    assert (state["status"], state["progress"], state["error"]) == ("done", 100, "")
-    report.refresh_from_db()
-    assert report.requested_by == requester
+    assert {(state["status"], state["progress"], state["error"]) for state in states} == {("done", 100, "")}
+    for report in reports.values():
+        report.refresh_from_db()
+        assert report.requested_by == requester
+    report = reports["csv"]
     rows = parse(default_storage.open(report.file).read())
     totals = {
         row["dimension"]: row["value"]
@@ -87,10 +101,26 @@ def test_a_real_worker_writes_the_requested_territory_csv(client, activity_data,
         if row["metric"] == "contacts" and row["area_type"] == "sector"
     }
     assert (contacts["A-01"], contacts["B-01"]) == ("14", "< 5")  # B-01's 3 contacts are hidden
-    # C-01's 6 may be withheld ("x") so that B-01's 3 cannot be found by subtraction from the total.
-    assert contacts["C-01"] in ("6", "x")
+    # C-01's 6 are withheld ("x") so that B-01's 3 cannot be found by subtraction from the total.
+    assert contacts["C-01"] == "x"
     (total,) = [row["value"] for row in rows if (row["area_type"], row["metric"]) == ("total", "contacts")]
     assert total == str(len(activity_data["contacts"])) == "23"
+
+    # The workbook and the briefing the worker wrote carry the same figures, counted again from the raw rows.
+    book = load_workbook(io.BytesIO(default_storage.open(reports["xlsx"].file).read()))
+    table = sector_table(book["Summary"], "A-01")
+    assert table["Total"][("911 calls — all", "Calls")] == raw_calls(None, None, [MONTH])
+    assert table["Total"][("911 calls — urgent", "Calls")] == raw_calls(None, Urgency.URGENT, [MONTH])
+    assert [table[code][("Contacts", "Contacts")] for code in ("A-01", "B-01", "C-01", "Total")] == [
+        14,
+        "< 5",
+        "x",
+        23,
+    ]
+    text = text_of(default_storage.open(reports["pdf"].file).read())
+    for sector in (unit["a"], unit["b"], unit["c"], None):
+        start = "Total Whole territory" if sector is None else f"{sector.code} {sector.name}"
+        assert re.search(row_pattern(start, expected_row(sector)), text), start
     # One notice, to the requester, once the whole request is done.
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["analyste@example.org"]
 
