@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import GeneratedReport
+from .models import GeneratedReport, ReportDownload
 from .services import ReportBusy, report_request_again, reports_delete
 
 
@@ -66,3 +66,23 @@ class GeneratedReportAdmin(admin.ModelAdmin):
 
     def has_run_permission(self, request):
         return request.user.has_perm("reports.add_generatedreport")
+
+
+@admin.register(ReportDownload)
+class ReportDownloadAdmin(admin.ModelAdmin):
+    """The audit trail of downloads: read-only for everyone, never deleted through the application."""
+
+    list_display = ["at", "user", "file_name", "sha256"]
+    list_filter = ["at"]
+    search_fields = ["file_name", "user__username", "sha256"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

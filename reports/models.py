@@ -133,3 +133,43 @@ class GeneratedReport(models.Model):
         if not self.error_code:
             return ""
         return str(ERRORS.get(self.error_code, ERRORS["unexpected"])) % {"detail": self.error_detail}
+
+
+class ReportDownload(models.Model):
+    """Who downloaded which report file, and when: the audit trail of the reports' exports (their contact
+    figures are drawn from residents' records). Written once, never changed or deleted by the application."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The report row may be deleted, or its file replaced by a new run: the name and checksum say which file.
+    report = models.ForeignKey(
+        GeneratedReport,
+        verbose_name=_("report"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="downloads",
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("report download")
+        verbose_name_plural = _("report downloads")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.file_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("report download rows are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("report download rows are never deleted")

@@ -36,7 +36,7 @@ from beats.models import Sector, SectorMapVersion
 from calls.counts import add_months, month_start
 
 from .exporters import FORMATS, render
-from .models import GeneratedReport
+from .models import GeneratedReport, ReportDownload
 from .selectors import Scope, monthly_report
 
 logger = logging.getLogger(__name__)
@@ -324,6 +324,13 @@ def _delete_file(name: str) -> None:
         default_storage.delete(name)
     except OSError:
         logger.warning("report file %s not deleted", name, exc_info=True)
+
+
+def report_download_record(*, report: GeneratedReport, user) -> ReportDownload:
+    """Write the audit row of a download (who, when, which file)."""
+    return ReportDownload.objects.create(
+        user=user, report=report, file_name=report.file_name, sha256=report.sha256
+    )
 
 
 def reports_delete(reports: Iterable[GeneratedReport]) -> int:

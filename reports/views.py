@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .forms import ReportFilterForm, ReportRequestForm
 from .models import GeneratedReport
-from .services import ReportBusy, report_request_again, reports_request
+from .services import ReportBusy, report_download_record, report_request_again, reports_request
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +161,7 @@ def report_download(request, report_id: int):
     except (FileNotFoundError, OSError):
         logger.warning("file of report %s is missing from the storage", report.pk)
         raise Http404 from None
+    report_download_record(report=report, user=request.user)
     logger.info("report %s (%s) downloaded by user %s", report.pk, report.file_name, request.user.pk)
     response = FileResponse(
         file, as_attachment=True, filename=report.file_name, content_type=report.content_type

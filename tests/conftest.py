@@ -89,6 +89,7 @@ DATA_MIGRATIONS = [
     ("contacts", "0005_nightly_retention", "create"),
     ("reports", "0002_monthly_schedule", "create"),
     ("reports", "0003_role_grants", "grant"),
+    ("reports", "0005_download_audit_grants", "grant"),
 ]
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 
 from calls.counts import counts_recompute
 from calls.models import Urgency
-from reports.models import GeneratedReport
+from reports.models import GeneratedReport, ReportDownload
+from reports.services import reports_delete
 from reports.tasks import generate_reports_task
 from tests.beats.factories import SectorFactory
 from tests.calls.test_counts import make_call, make_type
@@ -448,3 +449,34 @@ def test_without_a_broker_the_page_says_the_reports_are_ready(client, counted, m
     html = response.content.decode()
     assert "2 reports are ready: download them from the list below." in html
     assert "being generated" not in html
+
+
+def test_each_download_is_audited_and_the_trail_cannot_be_rewritten(client, counted):
+    report = done_report(sha256="ab" * 32)
+    user = staff_in("analyst")
+    client.force_login(user)
+
+    for _ in range(2):
+        assert client.get(english("staff:report-download", report.pk)).status_code == 200
+    assert client.get(english("staff:report-download", report.pk + 99)).status_code == 404
+
+    trail = list(ReportDownload.objects.order_by("id"))
+    assert [(row.user, row.report, row.file_name, row.sha256) for row in trail] == [
+        (user, report, report.file_name, "ab" * 32)
+    ] * 2
+    with pytest.raises(PermissionError):
+        trail[0].save()
+    with pytest.raises(PermissionError):
+        trail[0].delete()
+    # The report and its file may go; the trail keeps which file it was.
+    reports_delete([report])
+    assert list(ReportDownload.objects.values_list("report", "file_name")) == [(None, report.file_name)] * 2
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_the_download_trail_is_for_administrators_and_the_privacy_officer(client, counted, role):
+    client.force_login(staff_in(role))
+
+    response = client.get(reverse("admin:reports_reportdownload_changelist"))
+
+    assert response.status_code == (200 if role in ("administrator", "privacy") else 403)
