@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from config.i18n import in_active_language
+from config.models import AppendOnlyModel
 from officers.phones import display_phone
 
 
@@ -272,7 +273,7 @@ class ResidentIdentity(models.Model):
         return _("Identity of contact %(number)s") % {"number": self.contact_id}
 
 
-class IdentityAccess(models.Model):
+class IdentityAccess(AppendOnlyModel):
     """The audit trail of residents' identities: who did what to which record, when. Never edited."""
 
     class Action(models.TextChoices):
@@ -310,15 +311,6 @@ class IdentityAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} #{self.contact_id}"
-
-    def save(self, *args, **kwargs):
-        # An audit row is written once; nothing in the application rewrites it.
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("identity access rows are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("identity access rows are never deleted")
 
 
 class Referral(models.Model):

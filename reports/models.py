@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.models import AppendOnlyModel
+
 from .exporters import FORMATS
 
 # Why a generation failed, as shown to the analyst in the language of the page (never personal data: the detail
@@ -135,7 +137,7 @@ class GeneratedReport(models.Model):
         return str(ERRORS.get(self.error_code, ERRORS["unexpected"])) % {"detail": self.error_detail}
 
 
-class ReportDownload(models.Model):
+class ReportDownload(AppendOnlyModel):
     """Who downloaded which report file, and when: the audit trail of the reports' exports (their contact
     figures are drawn from residents' records). Written once, never changed or deleted by the application."""
 
@@ -165,11 +167,3 @@ class ReportDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.file_name}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("report download rows are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("report download rows are never deleted")
