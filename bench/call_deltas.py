@@ -114,18 +114,10 @@ JITTER_DEGREES = 0.006  # coordinates around the sector's label point (~500 m); 
 # --- the database ---------------------------------------------------------------------------------------
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def setup(parallel: bool) -> None:
     """Migrate, seed the demo sectors and call types, and keep every query of this session on one core."""
+    from bench.database import ensure_database
+
     ensure_database()
     import django
 

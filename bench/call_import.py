@@ -57,18 +57,10 @@ COPY_SQL = f"COPY {RAW_TABLE} FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true
 BLOCK = 1 << 20
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def setup_database() -> None:
     """Migrate, and seed only what an import needs: the demo sectors and the demo call-type mapping."""
+    from bench.database import ensure_database
+
     ensure_database()
     import django
 

@@ -24,17 +24,8 @@ os.environ["DATABASE_URL"] = os.environ.get(
 os.environ.pop("REDIS_URL", None)
 
 import django
-import psycopg
 
 RUNS = 20
-
-
-def ensure_database() -> None:
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_unit(sectors: int, today: datetime.date) -> None:
@@ -83,6 +74,8 @@ def timed(function) -> tuple[float, float, int]:
 
 
 def main() -> None:
+    from bench.database import ensure_database
+
     ensure_database()
     django.setup()
     from django.core.management import call_command

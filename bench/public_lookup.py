@@ -75,18 +75,6 @@ DEFAULT_THREADS = 4
 # --- Preparation ------------------------------------------------------------------------------------------
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    base, name = url.rsplit("/", 1)
-    name = name.split("?", 1)[0]
-    with psycopg.connect(base + "/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            print(f"creating database {name}")
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def manage(*arguments: str) -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
@@ -96,6 +84,8 @@ def manage(*arguments: str) -> None:
 
 
 def prepare() -> None:
+    from bench.database import ensure_database
+
     ensure_database()
     manage("migrate", "--noinput", "-v0")
     manage("seed_demo")

@@ -70,16 +70,6 @@ CALL_MONTHS = 25
 CONTACTS_PER_SECTOR_MONTH = 12
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def boundaries(count: int) -> tuple[list[dict], str]:
     if SEATTLE_BEATS.exists():
         features = json.loads(SEATTLE_BEATS.read_text())["features"]
@@ -316,6 +306,8 @@ def main() -> None:
     parser.add_argument("--sectors", type=int, default=50)
     parser.add_argument("--months", type=int, default=12)
     options = parser.parse_args()
+
+    from bench.database import ensure_database
 
     ensure_database()
     import django
