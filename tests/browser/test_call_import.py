@@ -12,8 +12,9 @@ from calls.models import Call, ImportBatch, ImportProfile
 from calls.synthetic import write_demo_cad
 from calls.tasks import calls_import_task
 from tests.browser.test_accessibility import violations
-from tests.calls.test_tasks import import_worker
+from tests.calls.test_tasks import QUEUE
 from tests.conftest import STAFF_PASSWORD, enter_second_factor
+from tests.workers import real_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -66,7 +67,7 @@ def test_an_analyst_uploads_an_export_and_sees_it_imported(
     assert page.inner_text('[data-field="status_label"]') == "queued"
     assert sent == [ImportBatch.objects.get().pk]
 
-    with import_worker(monkeypatch):
+    with real_worker(monkeypatch, calls_import_task, queue=QUEUE):
         calls_import_task.delay(*sent)  # now to the test's own queue
         # The script follows the import and reloads the page once it is finished.
         page.wait_for_selector('#import-progress[data-finished="true"]', state="attached", timeout=30_000)

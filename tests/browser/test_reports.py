@@ -14,7 +14,8 @@ from reports.tasks import generate_reports_task
 from tests.beats.factories import SectorFactory, square
 from tests.browser.test_accessibility import violations
 from tests.browser.test_call_analysis import sign_in
-from tests.reports.test_tasks import reports_worker
+from tests.reports.test_tasks import QUEUE
+from tests.workers import real_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -58,7 +59,7 @@ def test_an_analyst_generates_a_report_and_downloads_it(
     assert page.locator("#report-refresh").is_visible()
     assert violations(page) == []
 
-    with reports_worker(monkeypatch):
+    with real_worker(monkeypatch, generate_reports_task, queue=QUEUE):
         generate_reports_task.delay(*sent[0])  # now to the test's own queue
         # The script follows the report and reloads the page once it is done.
         page.wait_for_selector(".report-download", timeout=30_000)
