@@ -120,7 +120,7 @@ def test_every_place_of_the_agglomeration_has_sectors():
 
 
 @pytest.mark.django_db
-def test_seeding_twice_changes_nothing():
+def test_seeding_twice_changes_nothing(settings):
     seed()
     rows = sector_rows()
     versions = SectorMapVersion.objects.count()
@@ -169,7 +169,8 @@ def test_seeding_twice_changes_nothing():
         "outreach_activities_created": 0,
         "outreach_priorities_created": 0,
     }
-    assert Contact.objects.count() > 300
+    # Nearly every contact asked for is seeded (a day when nobody was on duty in any sector skips one).
+    assert 0.9 * settings.DEMO_CONTACTS <= Contact.objects.count() <= settings.DEMO_CONTACTS
     assert get_user_model().objects.filter(username="admin").count() == 1
 
 
