@@ -14,13 +14,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from public.ratelimit import forget_local_counts
+from tests.ordering import check_order
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 SEATTLE = SHARED_DATA / "seattle"
@@ -228,3 +229,21 @@ def client():
 def admin_client_fr(client, make_staff):
     client.force_login(make_staff("chief", superuser=True))
     return client
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    # After every plugin has sorted the tests: stop at once when plain database tests would run after
+    # transactional ones (tests/ordering.py says why that matters and what usually causes it).
+    result = yield
+    check_order(items)
+    return result
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    # Production hashes with PBKDF2 at Django's 1,000,000 iterations (0.28 s a password here); the suite
+    # creates and signs in hundreds of users, so it hashes with MD5, in tests only (the tests of passwords
+    # check what the application does with them, not the hasher's cost).
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield

@@ -90,7 +90,7 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("view_name", PAGES)
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
@@ -102,12 +102,12 @@ PAGES = {
         (None, 302),  # anonymous
     ],
 )
-def test_who_reaches_the_call_trends(client, territory, page, role, expected):
+def test_who_reaches_the_call_trends(client, territory, view_name, role, expected):
     if role is not None:
         client.force_login(member_of(role))
-    name, kwargs = PAGES[page]
+    name, kwargs = PAGES[view_name]
     response = client.get(url(name, "fr", **kwargs))
-    assert response.status_code == expected, f"{role} on {page}"
+    assert response.status_code == expected, f"{role} on {view_name}"
     if role is None:
         assert response["Location"].startswith(url("admin:login", "fr"))
 

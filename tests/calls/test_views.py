@@ -73,16 +73,16 @@ def page_urls(batch):
     }
 
 
-@pytest.mark.parametrize("page", ["list", "batch", "progress", "report"])
+@pytest.mark.parametrize("view_name", ["list", "batch", "progress", "report"])
 @pytest.mark.parametrize(
     ("role", "expected"),
     [("Administrator", 200), ("Supervisor", 200), ("Analyst", 200), ("Officer", 403), (None, 302)],
 )
-def test_who_reaches_the_import_pages(client, roles, batch, page, role, expected):
+def test_who_reaches_the_import_pages(client, roles, batch, view_name, role, expected):
     if role:
         client.force_login(member_of(role))
-    response = client.get(page_urls(batch)[page])
-    assert response.status_code == expected, f"{role} on {page}"
+    response = client.get(page_urls(batch)[view_name])
+    assert response.status_code == expected, f"{role} on {view_name}"
     if role is None:
         assert response["Location"].startswith(reverse("admin:login"))
 
