@@ -365,11 +365,18 @@ CORS_EXPOSE_HEADERS = (
 # cache down, nobody is limited.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
 
+# --- Logging --------------------------------------------------------------------------------------------
+# Eager tasks (no Redis: `make demo`) run inside the web or command process, where Celery's "Task … succeeded"
+# line at INFO for each one would bury the server's requests: Celery logs warnings and errors only there,
+# unless LOG_LEVEL is set. A worker is never eager, so `make worker`'s --loglevel is untouched.
+_QUIET_CELERY = (
+    {"celery": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER and "LOG_LEVEL" not in env else {}
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, **_QUIET_CELERY},
 }
