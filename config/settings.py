@@ -9,25 +9,22 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.env import env, env_at_least_one, env_some_of, env_viewbox, env_web_address
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
-else:
-    SECRET_KEY = env("SECRET_KEY", default="")
-    if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random string of at least 50 characters when DJANGO_DEBUG is off."
-        )
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me" if DEBUG else "")
+if not DEBUG and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random string of at least 50 characters when DJANGO_DEBUG is off."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -304,28 +301,16 @@ SECTOR_TOPOLOGY_TOLERANCE_M2 = env.float("SECTOR_TOPOLOGY_TOLERANCE_M2", default
 CALLS_IMPORT_MAX_UPLOAD_BYTES = env.int("CALLS_IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 # Residents' identities and the free text of contacts and referrals are destroyed after this many months (the
 # nightly contacts.tasks.contacts_retention_task); the counts stay.
-CONTACTS_RETENTION_MONTHS = env.int("CONTACTS_RETENTION_MONTHS", default=24)
-if CONTACTS_RETENTION_MONTHS < 1:
-    raise ImproperlyConfigured("CONTACTS_RETENTION_MONTHS must be at least 1.")
+CONTACTS_RETENTION_MONTHS = env_at_least_one("CONTACTS_RETENTION_MONTHS", default=24)
 # Counts drawn from contact data (contacts, referrals) below this are shown as "< N" in reports, so that nobody
 # can be singled out; 1 shows every count.
-REPORTS_SMALL_COUNT_THRESHOLD = env.int("REPORTS_SMALL_COUNT_THRESHOLD", default=5)
-if REPORTS_SMALL_COUNT_THRESHOLD < 1:
-    raise ImproperlyConfigured("REPORTS_SMALL_COUNT_THRESHOLD must be at least 1.")
-
+REPORTS_SMALL_COUNT_THRESHOLD = env_at_least_one("REPORTS_SMALL_COUNT_THRESHOLD", default=5)
 # The monthly schedule (reports.tasks.monthly_reports_task) builds last month's reports in these formats and
 # languages (comma-separated codes).
-_REPORT_FORMATS = {"csv", "xlsx", "pdf"}
-REPORTS_SCHEDULED_FORMATS = env.list("REPORTS_SCHEDULED_FORMATS", default=["csv", "xlsx", "pdf"])
-if not REPORTS_SCHEDULED_FORMATS or not set(REPORTS_SCHEDULED_FORMATS) <= _REPORT_FORMATS:
-    raise ImproperlyConfigured(
-        f"REPORTS_SCHEDULED_FORMATS must list some of: {', '.join(sorted(_REPORT_FORMATS))}."
-    )
-REPORTS_SCHEDULED_LANGUAGES = env.list(
-    "REPORTS_SCHEDULED_LANGUAGES", default=[code for code, _name in LANGUAGES]
+REPORTS_SCHEDULED_FORMATS = env_some_of("REPORTS_SCHEDULED_FORMATS", choices=["csv", "xlsx", "pdf"])
+REPORTS_SCHEDULED_LANGUAGES = env_some_of(
+    "REPORTS_SCHEDULED_LANGUAGES", choices=[code for code, _name in LANGUAGES]
 )
-if not REPORTS_SCHEDULED_LANGUAGES or not set(REPORTS_SCHEDULED_LANGUAGES) <= {c for c, _n in LANGUAGES}:
-    raise ImproperlyConfigured("REPORTS_SCHEDULED_LANGUAGES must list some of: fr, en.")
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 # Notices (reports ready) go out through EMAIL_URL. The default prints them on the console (`make demo`);
@@ -343,30 +328,18 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Proximity <proximity@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where staff open the site, for the links in e-mails (no trailing slash).
-SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
-if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).netloc:
-    raise ImproperlyConfigured(
-        "SITE_URL must be an http:// or https:// address, e.g. https://proximity.example."
-    )
+SITE_URL = env_web_address("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 # --- Outside geocoder -----------------------------------------------------------------------------------
 # A Nominatim-compatible search asked when our own address index finds nothing (beats/addresses/geocoder.py).
 # Off unless GEOCODER_URL is set, e.g. https://nominatim.openstreetmap.org/search. The public instance allows
 # one request a second and requires a User-Agent naming the app: use a private instance in production.
-GEOCODER_URL = env("GEOCODER_URL", default="")
-if GEOCODER_URL and urlsplit(GEOCODER_URL).scheme not in ("http", "https"):
-    raise ImproperlyConfigured("GEOCODER_URL must be an http:// or https:// address.")
+GEOCODER_URL = env_web_address("GEOCODER_URL", default="")
 GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=2.0)  # seconds
 GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", default="Proximity (community policing)")
 GEOCODER_COUNTRY_CODES = env("GEOCODER_COUNTRY_CODES", default="ca")
 # "lon1,lat1,lon2,lat2"; empty: the bounds of the active sectors.
-GEOCODER_VIEWBOX = env("GEOCODER_VIEWBOX", default="")
-_viewbox = GEOCODER_VIEWBOX.split(",") if GEOCODER_VIEWBOX.strip() else []
-try:
-    if _viewbox and (len(_viewbox) != 4 or not all(abs(float(value)) <= 180 for value in _viewbox)):
-        raise ValueError
-except ValueError:
-    raise ImproperlyConfigured("GEOCODER_VIEWBOX must be four numbers: lon1,lat1,lon2,lat2.") from None
+GEOCODER_VIEWBOX = env_viewbox("GEOCODER_VIEWBOX")
 # Requests from one process are spaced this far apart (seconds); Nominatim's public instance asks for 1.
 GEOCODER_MIN_INTERVAL = env.float("GEOCODER_MIN_INTERVAL", default=1.0)
 # Shown under an address the outside geocoder found (OpenStreetMap's licence asks for it).
@@ -392,11 +365,18 @@ CORS_EXPOSE_HEADERS = (
 # cache down, nobody is limited.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
 
+# --- Logging --------------------------------------------------------------------------------------------
+# Eager tasks (no Redis: `make demo`) run inside the web or command process, where Celery's "Task … succeeded"
+# line at INFO for each one would bury the server's requests: Celery logs warnings and errors only there,
+# unless LOG_LEVEL is set. A worker is never eager, so `make worker`'s --loglevel is untouched.
+_QUIET_CELERY = (
+    {"celery": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER and "LOG_LEVEL" not in env else {}
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, **_QUIET_CELERY},
 }

@@ -5,6 +5,7 @@ rather than overriding settings in the test process.
 """
 
 import json
+import logging
 import os
 import secrets
 import subprocess
@@ -16,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # What the probe prints: the settings that the environment decides.
 PROBE = """
 import json
+import logging
 import django
 django.setup()
 from django.conf import settings
@@ -116,3 +118,26 @@ def test_time_zone_defaults_to_quebec_and_the_default_language_is_french():
 
     assert values["TIME_ZONE"] == "America/Toronto"
     assert values["LANGUAGE_CODE"] == "fr"
+
+
+CELERY_LOGGER_PROBE = """
+import json, logging
+import django
+django.setup()
+print(json.dumps(logging.getLogger("celery.app.trace").getEffectiveLevel()))
+"""
+
+
+def celery_log_level(**changes) -> int:
+    result = run(["-c", CELERY_LOGGER_PROBE], environment(**changes))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_eager_tasks_log_only_warnings_unless_log_level_is_set():
+    # In the demo every task runs inline: one "Task … succeeded" INFO line each would bury the server's requests.
+    assert celery_log_level(REDIS_URL=None, CELERY_TASK_ALWAYS_EAGER=None, LOG_LEVEL=None) == logging.WARNING
+    assert celery_log_level(REDIS_URL=None, CELERY_TASK_ALWAYS_EAGER=None, LOG_LEVEL="INFO") == logging.INFO
+    # With a broker the settings leave Celery's loggers alone (a worker's --loglevel decides).
+    redis = "redis://127.0.0.1:6379/0"
+    assert celery_log_level(REDIS_URL=redis, CELERY_TASK_ALWAYS_EAGER=None, LOG_LEVEL=None) == logging.INFO
