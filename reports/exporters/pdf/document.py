@@ -19,11 +19,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
 from ...selectors import MonthlyReport
-from .key_figures import area_values, header, key_activity, key_calls
+from .key_figures import header, key_activity, key_calls
 from .layout import GREY, MARGIN, PAGE_W, RULE, paragraph_styles
 from .notes import notes
 from .tables import details, sector_table
-from .text import FONT, clean, month_name, register_fonts, scope_name
+from .text import FONT, area_values, clean, month_name, register_fonts, scope_name
 from .trends import map_section, trend_section
 
 

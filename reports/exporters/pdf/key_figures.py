@@ -17,8 +17,8 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from officers.selectors import CoverageStatus
 
-from ...selectors import CALL_CLASSES, AreaFigures, MonthlyReport
-from ..csv import CALL_CLASS_LABELS, METRICS, area_rows
+from ...selectors import CALL_CLASSES, MonthlyReport
+from ..csv import CALL_CLASS_LABELS, METRICS
 from .layout import RULE, WIDTH, grid_style, para
 from .text import BOLD, FONT, SIGNIFICANT, change_text, clean, month_name, number_text, scope_name
 
@@ -117,14 +117,6 @@ def key_calls(report: MonthlyReport, styles) -> list:
         styles["small"],
     )
     return [para(_("Key figures"), styles["h2"]), table, Spacer(1, 2), legend]
-
-
-def area_values(report: MonthlyReport, area: AreaFigures) -> dict:
-    """(metric, dimension) → (label, value as it may be shown), from the CSV's rows."""
-    return {
-        (metric, dimension): (label, value)
-        for _section, metric, dimension, label, value, _cells in area_rows(report, area)
-    }
 
 
 def key_activity(report: MonthlyReport, values: dict, styles) -> list:

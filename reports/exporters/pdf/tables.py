@@ -14,9 +14,17 @@ from officers.selectors import CoverageStatus
 
 from ...selectors import CALL_CLASSES, MonthlyReport
 from ..csv import CALL_CLASS_LABELS, METRICS, area_rows
-from .key_figures import area_values
 from .layout import RULE, WIDTH, grid_style, para
-from .text import FONT, SIGNIFICANT, change_text, clean, number_text, scope_name, withheld_sentence
+from .text import (
+    FONT,
+    SIGNIFICANT,
+    area_values,
+    change_text,
+    clean,
+    number_text,
+    scope_name,
+    withheld_sentence,
+)
 
 
 class _Rotated(Flowable):

@@ -1,5 +1,6 @@
 """The briefing's text: its font, the characters the font lacks, and numbers, changes, months and scopes
-written as people of the report's language write them.
+written as people of the report's language write them; an area's values as they may be shown (the CSV's
+rows, so small counts come hidden).
 
 Text is set in Bitstream Vera (shipped with ReportLab, so no system font is needed), which covers French. What it
 lacks is never printed: `clean` replaces it (the narrow no-break space by a no-break space).
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ...selectors import WITHHELD_MARK, MonthlyReport
+from ...selectors import WITHHELD_MARK, AreaFigures, MonthlyReport
 from ..csv import area_rows
 
 FONT, BOLD, ITALIC = "Vera", "VeraBd", "VeraIt"
@@ -101,6 +102,14 @@ def month_label(month: date) -> str:
 
 def scope_name(report: MonthlyReport) -> str:
     return _("Whole territory") if report.scope.kind == "territory" else report.scope_name
+
+
+def area_values(report: MonthlyReport, area: AreaFigures) -> dict:
+    """(metric, dimension) → (label, value as it may be shown), from the CSV's rows."""
+    return {
+        (metric, dimension): (label, value)
+        for _section, metric, dimension, label, value, _cells in area_rows(report, area)
+    }
 
 
 def withheld_sentence(report: MonthlyReport) -> str:
