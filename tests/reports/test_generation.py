@@ -17,6 +17,7 @@ from reports.models import GeneratedReport
 from reports.selectors import Scope
 from reports.services import (
     ReportBusy,
+    lifecycle,
     monthly_reports_due,
     report_file_name,
     report_generate,
@@ -139,7 +140,7 @@ def test_a_request_makes_one_row_per_format_and_language_and_sends_one_task(inli
     def csv_only(report, *, fmt, language):
         return f"{fmt} {language} {report.month}".encode()
 
-    monkeypatch.setattr(services, "render", csv_only)
+    monkeypatch.setattr(lifecycle, "render", csv_only)
     reports = inline(
         month=date(2025, 2, 17),
         scope=Scope.municipality("Longueuil"),
@@ -220,7 +221,7 @@ def test_an_error_after_the_file_is_written_leaves_no_file_behind(
     def broken(report, figures):
         raise OSError("disk full")
 
-    monkeypatch.setattr(services, "_parameters", broken)
+    monkeypatch.setattr(lifecycle, "_parameters", broken)
     (report,) = request_csv(inline)
 
     assert report.status == "failed" and report.error_code == "storage"
@@ -233,7 +234,7 @@ def test_a_format_not_available_fails_with_a_message(inline, unit, monkeypatch, 
     def missing(report, *, fmt, language):
         raise ImportError("no module named reports.exporters.pdf")
 
-    monkeypatch.setattr(services, "render", missing)
+    monkeypatch.setattr(lifecycle, "render", missing)
     (report,) = request_csv(inline, formats=["pdf"])
     assert report.error_message == "The PDF format cannot be produced on this server yet."
 
@@ -243,13 +244,13 @@ def test_progress_is_written_as_the_report_goes(unit, monkeypatch):
         month=MONTH, scope_kind="territory", format="csv", language="fr", requested_at=local(2025, 3, 1)
     )
     seen = []
-    progress = services._progress
+    progress = lifecycle._progress
 
     def spy(report, step, value):
         progress(report, step, value)
         seen.append(GeneratedReport.objects.values_list("step", "progress").get(pk=report.pk))
 
-    monkeypatch.setattr(services, "_progress", spy)
+    monkeypatch.setattr(lifecycle, "_progress", spy)
     report_generate(report)
 
     assert seen == [("render", 40), ("save", 80)]
@@ -350,14 +351,14 @@ def test_a_worker_whose_claim_was_taken_over_keeps_nothing(unit, private_storage
     report = GeneratedReport.objects.create(
         month=MONTH, scope_kind="territory", format="csv", language="en", requested_at=local(2025, 3, 1)
     )
-    parameters = services._parameters
+    parameters = lifecycle._parameters
 
     def taken_over(report, figures):
         # Meanwhile another worker found the claim stale and took the report over.
         GeneratedReport.objects.filter(pk=report.pk).update(started_at=local(2025, 3, 2))
         return parameters(report, figures)
 
-    monkeypatch.setattr(services, "_parameters", taken_over)
+    monkeypatch.setattr(lifecycle, "_parameters", taken_over)
     report = report_generate(report)
 
     assert (report.status, report.file) == ("running", "")
