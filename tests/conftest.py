@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -138,6 +139,32 @@ def _data_migration_rows(request):
     )
     if uses_database:
         request.getfixturevalue("migration_data")
+
+
+@pytest.fixture(scope="class")
+def class_database(django_db_setup, django_db_blocker):
+    """Rows a class's tests share, for what is slow to build and that most tests only read (the whole demo).
+
+    A class-scoped fixture that asks for this one writes inside `with class_database():`; its rows are in an
+    outer transaction that every test of the class sees, each test's own writes still roll back when it ends
+    (a savepoint inside it), and the whole is rolled back when the class ends. Only for plain database tests:
+    a transactional test would empty the database under it.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    yield django_db_blocker.unblock
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="class")
+def class_media(tmp_path_factory):
+    """A media folder for a class's shared rows (portraits drawn once for all its tests)."""
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media):
+        yield media
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from beats.index import get_sector_index
 from beats.models import CivicAddress, Sector
 from demo.addresses import demo_addresses, demo_addresses_csv
 from demo.services import demo_seed, demo_seed_addresses
+from tests.demo.conftest import DEMO_PASSWORD as PASSWORD
 
-PASSWORD = "a-long-demo-password-2026"
 MUNICIPALITIES = {"Longueuil", "Brossard", "Boucherville", "Saint-Bruno-de-Montarville", "Saint-Lambert"}
 FSAS = {
     "Longueuil": {"J4H", "J4J", "J4K", "J4L", "J4M", "J4N", "J3Y", "J4T", "J4V"},
@@ -27,11 +27,6 @@ FSAS = {
 def media(settings, tmp_path):
     # Seeding draws the officers' portraits: keep them out of the project's media folder.
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def seeded(db):
-    return demo_seed(admin_username="admin", admin_password=PASSWORD)
 
 
 # --- the generator, without the database ------------------------------------------------------------------
@@ -77,102 +72,111 @@ def test_even_and_odd_numbers_face_each_other_along_the_street():
 # --- seeding ----------------------------------------------------------------------------------------------
 
 
-def test_seeding_imports_every_address_inside_a_sector_of_its_place(seeded):
-    assert seeded["addresses_created"] == CivicAddress.objects.count() >= 2000
-    assert seeded["addresses_left_out"] == 0
-    assert set(CivicAddress.objects.values_list("municipality", flat=True).distinct()) == MUNICIPALITIES
-    assert set(CivicAddress.objects.values_list("source", flat=True).distinct()) == {"demo"}
-
-    rows = list(CivicAddress.objects.values_list("lon", "lat", "municipality"))
-    placement = get_sector_index().locate_many([r[0] for r in rows], [r[1] for r in rows])
-    municipalities = dict(Sector.objects.values_list("pk", "municipality"))
-    for (lon, lat, municipality), sector_id in zip(rows, placement.sector_ids.tolist(), strict=True):
-        assert sector_id, (lon, lat)
-        assert municipalities[sector_id] == municipality
-
-
-def test_seeding_again_creates_and_changes_no_address(seeded):
-    before = sorted(CivicAddress.objects.values_list("civic_number", "street", "municipality", "lon", "lat"))
-
-    counts = demo_seed(admin_username="admin", admin_password=PASSWORD)
-
-    assert counts["addresses_created"] == counts["addresses_updated"] == 0
-    assert counts["addresses_unchanged"] == len(before)
-    after = sorted(CivicAddress.objects.values_list("civic_number", "street", "municipality", "lon", "lat"))
-    assert after == before
-
-
-def test_seeding_again_puts_a_drifted_address_back(seeded):
-    CivicAddress.objects.filter(civic_number="150", street="rue Saint-Charles Ouest").update(postal_code="")
-
-    counts = demo_seed_addresses()
-
-    assert counts["addresses_updated"] == 1
-    assert CivicAddress.objects.get(civic_number="150", street="rue Saint-Charles Ouest").postal_code
-
-
 # --- searching the seeded addresses -----------------------------------------------------------------------
 
 
-def test_a_unique_address_is_found_exactly_in_vieux_longueuil(seeded):
-    result = address_search("150 rue Saint-Charles Ouest")
+@pytest.mark.django_db
+class TestFromTheSeededDemo:
+    """The tests that start from the seeded demo share one seed (tests/demo/conftest.py); what a test
+    changes rolls back when it ends."""
 
-    assert result.kind == EXACT
-    (address,) = result.matches
-    assert (address.civic_number, address.street, address.municipality) == (
-        "150",
-        "rue Saint-Charles Ouest",
-        "Longueuil",
-    )
-    match = get_sector_index().locate(address.lon, address.lat)
-    assert Sector.objects.get(pk=match.sector_id).borough == "Vieux-Longueuil"
+    @pytest.fixture
+    def media(self, class_media):
+        # The portraits of the shared seed, drawn once in the class media folder.
+        return class_media
 
+    def test_seeding_imports_every_address_inside_a_sector_of_its_place(self, seeded_demo):
+        assert seeded_demo["addresses_created"] == CivicAddress.objects.count() >= 2000
+        assert seeded_demo["addresses_left_out"] == 0
+        assert set(CivicAddress.objects.values_list("municipality", flat=True).distinct()) == MUNICIPALITIES
+        assert set(CivicAddress.objects.values_list("source", flat=True).distinct()) == {"demo"}
 
-def test_taschereau_in_two_municipalities_makes_the_resident_choose(seeded):
-    numbers = defaultdict(set)
-    for address in demo_addresses():
-        if address.street == "boulevard Taschereau":
-            numbers[address.civic_number].add(address.municipality)
-    number = min((n for n, places in numbers.items() if len(places) == 2), key=int)
+        rows = list(CivicAddress.objects.values_list("lon", "lat", "municipality"))
+        placement = get_sector_index().locate_many([r[0] for r in rows], [r[1] for r in rows])
+        municipalities = dict(Sector.objects.values_list("pk", "municipality"))
+        for (lon, lat, municipality), sector_id in zip(rows, placement.sector_ids.tolist(), strict=True):
+            assert sector_id, (lon, lat)
+            assert municipalities[sector_id] == municipality
 
-    result = address_search(f"{number} boul Taschereau")
+    def test_seeding_again_creates_and_changes_no_address(self, seeded_demo):
+        before = sorted(
+            CivicAddress.objects.values_list("civic_number", "street", "municipality", "lon", "lat")
+        )
 
-    assert result.kind == CHOOSE
-    assert {a.municipality for a in result.matches} == {"Longueuil", "Brossard"}
-    assert {a.civic_number for a in result.matches} == {number}
+        counts = demo_seed(admin_username="admin", admin_password=PASSWORD)
 
+        assert counts["addresses_created"] == counts["addresses_updated"] == 0
+        assert counts["addresses_unchanged"] == len(before)
+        after = sorted(
+            CivicAddress.objects.values_list("civic_number", "street", "municipality", "lon", "lat")
+        )
+        assert after == before
 
-def test_a_postal_code_alone_offers_the_addresses_of_its_block(seeded):
-    address = next(a for a in demo_addresses() if a.street == "avenue Victoria")
+    def test_seeding_again_puts_a_drifted_address_back(self, seeded_demo):
+        CivicAddress.objects.filter(civic_number="150", street="rue Saint-Charles Ouest").update(
+            postal_code=""
+        )
 
-    result = address_search(address.postal_code.lower().replace(" ", ""))
+        counts = demo_seed_addresses()
 
-    assert result.kind == CHOOSE
-    assert len(result.matches) > 1
-    assert {(a.municipality, a.street, a.postal_code) for a in result.matches} == {
-        ("Saint-Lambert", "avenue Victoria", address.postal_code.replace(" ", ""))
-    }
+        assert counts["addresses_updated"] == 1
+        assert CivicAddress.objects.get(civic_number="150", street="rue Saint-Charles Ouest").postal_code
 
+    def test_a_unique_address_is_found_exactly_in_vieux_longueuil(self, seeded_demo):
+        result = address_search("150 rue Saint-Charles Ouest")
 
-def test_a_wrong_street_type_still_finds_the_address(seeded):
-    address = next(a for a in demo_addresses() if a.street == "boulevard Cousineau")
+        assert result.kind == EXACT
+        (address,) = result.matches
+        assert (address.civic_number, address.street, address.municipality) == (
+            "150",
+            "rue Saint-Charles Ouest",
+            "Longueuil",
+        )
+        match = get_sector_index().locate(address.lon, address.lat)
+        assert Sector.objects.get(pk=match.sector_id).borough == "Vieux-Longueuil"
 
-    result = address_search(f"{address.civic_number} av Cousineau")
+    def test_taschereau_in_two_municipalities_makes_the_resident_choose(self, seeded_demo):
+        numbers = defaultdict(set)
+        for address in demo_addresses():
+            if address.street == "boulevard Taschereau":
+                numbers[address.civic_number].add(address.municipality)
+        number = min((n for n, places in numbers.items() if len(places) == 2), key=int)
 
-    assert result.kind == EXACT
-    assert [(a.civic_number, a.street) for a in result.matches] == [
-        (address.civic_number, "boulevard Cousineau")
-    ]
+        result = address_search(f"{number} boul Taschereau")
 
+        assert result.kind == CHOOSE
+        assert {a.municipality for a in result.matches} == {"Longueuil", "Brossard"}
+        assert {a.civic_number for a in result.matches} == {number}
 
-def test_a_municipality_after_a_comma_picks_one_taschereau(seeded):
-    numbers = defaultdict(set)
-    for address in demo_addresses():
-        if address.street == "boulevard Taschereau":
-            numbers[address.civic_number].add(address.municipality)
-    number = min((n for n, places in numbers.items() if len(places) == 2), key=int)
+    def test_a_postal_code_alone_offers_the_addresses_of_its_block(self, seeded_demo):
+        address = next(a for a in demo_addresses() if a.street == "avenue Victoria")
 
-    result = address_search(f"{number} boulevard Taschereau, Brossard")
+        result = address_search(address.postal_code.lower().replace(" ", ""))
 
-    assert result.kind == EXACT
-    assert result.matches[0].municipality == "Brossard"
+        assert result.kind == CHOOSE
+        assert len(result.matches) > 1
+        assert {(a.municipality, a.street, a.postal_code) for a in result.matches} == {
+            ("Saint-Lambert", "avenue Victoria", address.postal_code.replace(" ", ""))
+        }
+
+    def test_a_wrong_street_type_still_finds_the_address(self, seeded_demo):
+        address = next(a for a in demo_addresses() if a.street == "boulevard Cousineau")
+
+        result = address_search(f"{address.civic_number} av Cousineau")
+
+        assert result.kind == EXACT
+        assert [(a.civic_number, a.street) for a in result.matches] == [
+            (address.civic_number, "boulevard Cousineau")
+        ]
+
+    def test_a_municipality_after_a_comma_picks_one_taschereau(self, seeded_demo):
+        numbers = defaultdict(set)
+        for address in demo_addresses():
+            if address.street == "boulevard Taschereau":
+                numbers[address.civic_number].add(address.municipality)
+        number = min((n for n, places in numbers.items() if len(places) == 2), key=int)
+
+        result = address_search(f"{number} boulevard Taschereau, Brossard")
+
+        assert result.kind == EXACT
+        assert result.matches[0].municipality == "Brossard"

@@ -19,8 +19,8 @@ from demo.contacts import PARTNERS
 from demo.people import OFFICERS
 from demo.services import demo_seed, demo_staff_logins
 from demo.territory import PLACE_CENTRES, demo_sector_collection
+from tests.demo.conftest import DEMO_PASSWORD as ADMIN_PASSWORD
 
-ADMIN_PASSWORD = "a-long-demo-password-2026"
 PLACES = {
     ("Longueuil", "Vieux-Longueuil"),
     ("Longueuil", "Saint-Hubert"),
@@ -100,136 +100,6 @@ def test_demo_coordinates_are_rounded_to_six_decimals():
 # --- seeding ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_seeding_creates_the_17_demo_sectors():
-    counts = seed()
-
-    assert Sector.objects.count() == 17
-    assert Sector.objects.active().count() == 17
-    assert counts["sectors_created"] == 17
-    assert sorted(Sector.objects.values_list("code", flat=True)) == sorted(
-        feature["properties"]["code"] for feature in demo_sector_collection()["features"]
-    )
-
-
-@pytest.mark.django_db
-def test_every_place_of_the_agglomeration_has_sectors():
-    seed()
-
-    assert set(Sector.objects.values_list("municipality", "borough").distinct()) == PLACES
-
-
-@pytest.mark.django_db
-def test_seeding_twice_changes_nothing(settings):
-    seed()
-    rows = sector_rows()
-    versions = SectorMapVersion.objects.count()
-
-    counts = seed()
-
-    assert sector_rows() == rows
-    assert Sector.objects.count() == 17
-    assert SectorMapVersion.objects.count() == versions  # nothing saved, so no cached index is thrown away
-    assert counts == {
-        "sectors_created": 0,
-        "sectors_updated": 0,
-        "sectors_unchanged": 17,
-        "addresses_created": 0,
-        "addresses_updated": 0,
-        "addresses_unchanged": len(demo_addresses()),
-        "addresses_left_out": 0,
-        "admin_users_created": 0,
-        "officers_created": 0,
-        "officers_updated": 0,
-        "officers_unchanged": len(OFFICERS),
-        "staff_users_created": 0,
-        "assignments_created": 0,
-        "assignments_ended": 0,
-        "absences_created": 0,
-        "absences_updated": 0,
-        "portraits_created": 0,
-        "call_categories_created": 0,
-        "call_types_created": 0,
-        "call_types_mapped": 0,
-        "calls_rows": 0,
-        "calls_created": 0,
-        "calls_updated": 0,
-        "calls_unchanged": 0,
-        "calls_rejected": 0,
-        "calls_unplaced": 0,
-        "calls_batch_status": "",
-        "calls_already_imported": False,
-        "partners_created": 0,
-        "partners_unchanged": len(PARTNERS),
-        "contacts_created": 0,
-        "contacts_unchanged": Contact.objects.count(),
-        "referrals_created": 0,
-        "identities_created": 0,
-        "outreach_campaigns_created": 0,
-        "outreach_activities_created": 0,
-        "outreach_priorities_created": 0,
-    }
-    # Nearly every contact asked for is seeded (a day when nobody was on duty in any sector skips one).
-    assert 0.9 * settings.DEMO_CONTACTS <= Contact.objects.count() <= settings.DEMO_CONTACTS
-    assert get_user_model().objects.filter(username="admin").count() == 1
-
-
-@pytest.mark.django_db
-def test_seeding_again_restores_a_drifted_sector():
-    seed()
-    Sector.objects.filter(code="GP-01").update(population=1, programme_started_on=None)
-
-    counts = seed()
-
-    sector = Sector.objects.get(code="GP-01")
-    assert sector.population == 17980
-    assert sector.programme_started_on.isoformat() == "2023-09-01"
-    assert counts["sectors_updated"] == 1
-
-
-@pytest.mark.django_db
-def test_programme_start_dates_come_from_the_demo_territory():
-    seed()
-
-    expected = {
-        feature["properties"]["code"]: feature["properties"]["programme_started_on"]
-        for feature in demo_sector_collection()["features"]
-    }
-    actual = {
-        code: started_on.isoformat() if started_on else None
-        for code, started_on in Sector.objects.values_list("code", "programme_started_on")
-    }
-    assert actual == expected
-    assert None in actual.values()  # some sectors have not started the programme yet
-    assert "2023-09-01" in actual.values()
-
-
-@pytest.mark.django_db
-def test_demo_sectors_neither_overlap_nor_leave_gaps():
-    seed()
-
-    assert territory_topology_problems(tolerance_m2=1.0) == []
-
-
-@pytest.mark.django_db
-def test_every_demo_sector_boundary_is_a_valid_sector_geometry():
-    seed()
-
-    for code, geometry in Sector.objects.values_list("code", "geometry"):
-        assert parse_sector_geometry(geometry).geom_type == "Polygon", code
-
-
-@pytest.mark.django_db
-def test_every_demo_sector_lies_near_its_place_real_location():
-    seed()
-
-    for sector in Sector.objects.all():
-        centroid = shape(sector.geometry).centroid
-        lon, lat = PLACE_CENTRES[(sector.municipality, sector.borough)]
-        _azimuth, _back_azimuth, metres = WGS84.inv(centroid.x, centroid.y, lon, lat)
-        assert metres < 3000, f"{sector.code} is {metres:.0f} m from {sector.place}"
-
-
 # --- the demo administrator -------------------------------------------------------------------------------
 
 
@@ -240,19 +110,6 @@ def test_the_demo_administrator_can_log_in(client):
     user = get_user_model().objects.get(username="demo-chief")
     assert user.is_staff and user.is_superuser and user.is_active
     assert can_log_in(client, "demo-chief", ADMIN_PASSWORD)
-
-
-@pytest.mark.django_db
-def test_seeding_again_keeps_a_changed_admin_password(client):
-    seed()
-    user = get_user_model().objects.get(username="admin")
-    user.set_password("changed-by-the-presenter-99")
-    user.save()
-
-    seed()
-
-    assert can_log_in(client, "admin", "changed-by-the-presenter-99")
-    assert not can_log_in(client, "admin", ADMIN_PASSWORD)
 
 
 @pytest.mark.django_db
@@ -326,3 +183,128 @@ def test_running_the_command_twice_changes_nothing():
     assert sector_rows() == rows
     assert get_user_model().objects.count() == 1 + len(demo_staff_logins())
     assert "already exists" in out.getvalue()
+
+
+@pytest.mark.django_db
+class TestFromTheSeededDemo:
+    """The tests that start from the seeded demo share one seed (tests/demo/conftest.py); what a test
+    changes rolls back when it ends."""
+
+    @pytest.fixture
+    def _media_root(self, class_media):
+        # The portraits of the shared seed, drawn once in the class media folder.
+        return class_media
+
+    def test_seeding_creates_the_17_demo_sectors(self, seeded_demo):
+        counts = seeded_demo
+
+        assert Sector.objects.count() == 17
+        assert Sector.objects.active().count() == 17
+        assert counts["sectors_created"] == 17
+        assert sorted(Sector.objects.values_list("code", flat=True)) == sorted(
+            feature["properties"]["code"] for feature in demo_sector_collection()["features"]
+        )
+
+    def test_every_place_of_the_agglomeration_has_sectors(self, seeded_demo):
+        assert set(Sector.objects.values_list("municipality", "borough").distinct()) == PLACES
+
+    def test_seeding_twice_changes_nothing(self, seeded_demo, settings):
+        rows = sector_rows()
+        versions = SectorMapVersion.objects.count()
+
+        counts = seed()
+
+        assert sector_rows() == rows
+        assert Sector.objects.count() == 17
+        assert (
+            SectorMapVersion.objects.count() == versions
+        )  # nothing saved, so no cached index is thrown away
+        assert counts == {
+            "sectors_created": 0,
+            "sectors_updated": 0,
+            "sectors_unchanged": 17,
+            "addresses_created": 0,
+            "addresses_updated": 0,
+            "addresses_unchanged": len(demo_addresses()),
+            "addresses_left_out": 0,
+            "admin_users_created": 0,
+            "officers_created": 0,
+            "officers_updated": 0,
+            "officers_unchanged": len(OFFICERS),
+            "staff_users_created": 0,
+            "assignments_created": 0,
+            "assignments_ended": 0,
+            "absences_created": 0,
+            "absences_updated": 0,
+            "portraits_created": 0,
+            "call_categories_created": 0,
+            "call_types_created": 0,
+            "call_types_mapped": 0,
+            "calls_rows": 0,
+            "calls_created": 0,
+            "calls_updated": 0,
+            "calls_unchanged": 0,
+            "calls_rejected": 0,
+            "calls_unplaced": 0,
+            "calls_batch_status": "",
+            "calls_already_imported": False,
+            "partners_created": 0,
+            "partners_unchanged": len(PARTNERS),
+            "contacts_created": 0,
+            "contacts_unchanged": Contact.objects.count(),
+            "referrals_created": 0,
+            "identities_created": 0,
+            "outreach_campaigns_created": 0,
+            "outreach_activities_created": 0,
+            "outreach_priorities_created": 0,
+        }
+        # Nearly every contact asked for is seeded (a day when nobody was on duty in any sector skips one).
+        assert 0.9 * settings.DEMO_CONTACTS <= Contact.objects.count() <= settings.DEMO_CONTACTS
+        assert get_user_model().objects.filter(username="admin").count() == 1
+
+    def test_seeding_again_restores_a_drifted_sector(self, seeded_demo):
+        Sector.objects.filter(code="GP-01").update(population=1, programme_started_on=None)
+
+        counts = seed()
+
+        sector = Sector.objects.get(code="GP-01")
+        assert sector.population == 17980
+        assert sector.programme_started_on.isoformat() == "2023-09-01"
+        assert counts["sectors_updated"] == 1
+
+    def test_programme_start_dates_come_from_the_demo_territory(self, seeded_demo):
+        expected = {
+            feature["properties"]["code"]: feature["properties"]["programme_started_on"]
+            for feature in demo_sector_collection()["features"]
+        }
+        actual = {
+            code: started_on.isoformat() if started_on else None
+            for code, started_on in Sector.objects.values_list("code", "programme_started_on")
+        }
+        assert actual == expected
+        assert None in actual.values()  # some sectors have not started the programme yet
+        assert "2023-09-01" in actual.values()
+
+    def test_demo_sectors_neither_overlap_nor_leave_gaps(self, seeded_demo):
+        assert territory_topology_problems(tolerance_m2=1.0) == []
+
+    def test_every_demo_sector_boundary_is_a_valid_sector_geometry(self, seeded_demo):
+        for code, geometry in Sector.objects.values_list("code", "geometry"):
+            assert parse_sector_geometry(geometry).geom_type == "Polygon", code
+
+    def test_every_demo_sector_lies_near_its_place_real_location(self, seeded_demo):
+        for sector in Sector.objects.all():
+            centroid = shape(sector.geometry).centroid
+            lon, lat = PLACE_CENTRES[(sector.municipality, sector.borough)]
+            _azimuth, _back_azimuth, metres = WGS84.inv(centroid.x, centroid.y, lon, lat)
+            assert metres < 3000, f"{sector.code} is {metres:.0f} m from {sector.place}"
+
+    def test_seeding_again_keeps_a_changed_admin_password(self, seeded_demo, client):
+        user = get_user_model().objects.get(username="admin")
+        user.set_password("changed-by-the-presenter-99")
+        user.save()
+
+        seed()
+
+        assert can_log_in(client, "admin", "changed-by-the-presenter-99")
+        assert not can_log_in(client, "admin", ADMIN_PASSWORD)
