@@ -91,7 +91,7 @@ def test_without_redis_tasks_run_eagerly_in_the_calling_process():
     values = read_settings(REDIS_URL=None, CELERY_TASK_ALWAYS_EAGER=None)
 
     assert values["CELERY_TASK_ALWAYS_EAGER"] is True
-    assert values["CELERY_BROKER_URL"] == "memory://"
+    assert values["CELERY_BROKER_URL"] == "memory://localhost/"
 
 
 def test_with_redis_tasks_go_to_the_broker():
