@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.spreadsheets import neutralise_cell
+from common.spreadsheets import neutralise_cell
 
 from .models import Contact, ContactCategory, IdentityAccess, Partner, Referral, ResidentIdentity
 from .selectors import contacts_visible_to

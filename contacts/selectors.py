@@ -22,6 +22,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
+from common.months import add_months
+
 from .models import Contact, Referral
 
 
@@ -69,13 +71,9 @@ class StatisticsFilter:
     sector_id: int | None = None
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
 def _contacts_in(period: StatisticsFilter) -> QuerySet[Contact]:
     queryset = Contact.objects.filter(
-        when__date__gte=period.first_month, when__date__lt=_next_month(period.last_month)
+        when__date__gte=period.first_month, when__date__lt=add_months(period.last_month, 1)
     )
     if period.sector_id:
         queryset = queryset.filter(sector_id=period.sector_id)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from beats.index import get_sector_index
 from beats.models import Sector
+from common.months import shift_months
 from officers.phones import normalise_phone
 
 from .models import (
@@ -469,18 +470,8 @@ def identities_export(*, identities: Iterable[ResidentIdentity], actor) -> list[
 # --- retention -------------------------------------------------------------------------------------------
 
 
-def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
-    """The same day and time `months` earlier (the month's last day when that day does not exist)."""
-    index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (following - datetime.timedelta(days=1)).day
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
-
-
 def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    return months_before(now or timezone.now(), settings.CONTACTS_RETENTION_MONTHS)
+    return shift_months(now or timezone.now(), -settings.CONTACTS_RETENTION_MONTHS)
 
 
 @transaction.atomic

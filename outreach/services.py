@@ -4,7 +4,6 @@ so bad input is a translated ValidationError naming its field, never a database 
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from beats.index import get_sector_index
+from common.months import shift_months
 
 from .models import Activity, ActivityType, Campaign, SectorPriority
 
@@ -113,7 +113,7 @@ def campaign_plan_series(
     sectors = list(campaign.sectors.all())
     created = []
     for position in range(count):
-        day = add_months(first_date, position * interval_months)
+        day = shift_months(first_date, position * interval_months)
         if day in planned:
             continue
         values = {"number": position + 1, "count": count, "date": day.isoformat()}
@@ -140,13 +140,6 @@ def priority_save(*, priority: SectorPriority, recorded_by=None) -> SectorPriori
     priority.full_clean()
     priority.save()
     return priority
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later; the month's last day when it is shorter (31 January + 1 → 28 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _at_release_time(day: datetime.date) -> datetime.datetime:
