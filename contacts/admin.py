@@ -19,7 +19,7 @@ from common.spreadsheets import neutralise_cell
 
 from .models import Contact, ContactCategory, IdentityAccess, Partner, Referral, ResidentIdentity
 from .selectors import contacts_visible_to
-from .services import identities_export, identity_purge, identity_read
+from .services.identities import identities_export, identity_purge, identity_read
 
 # The admin lists 100 a page; a search finding more audits the first this many.
 SEARCH_AUDIT_LIMIT = 500

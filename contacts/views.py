@@ -42,15 +42,9 @@ from .selectors import (
     officer_of,
     officer_sector_on,
 )
-from .services import (
-    IdentityInput,
-    ReferralInput,
-    contact_create,
-    contact_follow_up_done,
-    contact_update,
-    identity_read,
-    referral_set_status,
-)
+from .services.contacts import contact_create, contact_follow_up_done, contact_update
+from .services.identities import IdentityInput, identity_read
+from .services.referrals import ReferralInput, referral_set_status
 
 logger = logging.getLogger(__name__)
 

@@ -15,13 +15,9 @@ from contacts.models import (
     Referral,
     ResidentIdentity,
 )
-from contacts.services import (
-    IdentityInput,
-    ReferralInput,
-    contact_update,
-    identity_read,
-    referral_set_status,
-)
+from contacts.services.contacts import contact_update
+from contacts.services.identities import IdentityInput, identity_read
+from contacts.services.referrals import ReferralInput, referral_set_status
 
 from .conftest import NAME, PHONE, PHONE_E164, categories, log_contact
 
