@@ -51,10 +51,6 @@ def activity_save(
     return activity
 
 
-def activity_create(*, sectors=(), officers=(), partners=(), **fields) -> Activity:
-    return activity_save(activity=Activity(**fields), sectors=sectors, officers=officers, partners=partners)
-
-
 @transaction.atomic
 def activity_record_release(*, activity: Activity, released_on: datetime.date, link: str = "") -> Activity:
     """A series release went out: its actual date and where to see it (it then stands on that date)."""

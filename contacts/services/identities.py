@@ -84,26 +84,6 @@ def identity_read(*, contact: Contact, user) -> ResidentIdentity | None:
 
 
 @transaction.atomic
-def identity_save(*, contact: Contact, identity: IdentityInput, actor=None) -> ResidentIdentity | None:
-    """Record or change the identity of a contact's resident (consent required)."""
-    if contact.anonymised_at:
-        raise ValidationError({"name": [_("This contact was anonymised: no identity can be added to it.")]})
-    fields = identity_clean(identity)
-    existing = ResidentIdentity.objects.filter(contact=contact).first()
-    if existing is None:
-        row = ResidentIdentity.objects.create(
-            contact=contact, consent_given=True, consent_at=timezone.now(), **fields
-        )
-        identity_access_record(contact=contact, user=actor, action=IdentityAccess.Action.CREATE)
-        return row
-    for name, value in fields.items():
-        setattr(existing, name, value)
-    existing.save()
-    identity_access_record(contact=contact, user=actor, action=IdentityAccess.Action.CHANGE)
-    return existing
-
-
-@transaction.atomic
 def identity_purge(*, identity: ResidentIdentity, actor=None, note: str = "") -> None:
     contact = identity.contact
     identity.delete()
