@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -127,7 +128,7 @@ def campaign_plan_series(
 
 
 @transaction.atomic
-def priority_save(*, priority: SectorPriority, recorded_by=None) -> SectorPriority:
+def priority_save(*, priority: SectorPriority, recorded_by: User | None = None) -> SectorPriority:
     """Record or update a sector's priority; who recorded it is kept from the first save."""
     if priority.recorded_by_id is None and recorded_by is not None:
         priority.recorded_by = recorded_by

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from beats.index import get_sector_index
 from beats.models import Sector
+from common.users import Actor
+from officers.models import Officer
 
 from ..models import (
     SUMMARY_MAX_LENGTH,
@@ -88,7 +91,9 @@ def _check_contact(
         raise ValidationError(errors)
 
 
-def _place(*, officer, when, sector: Sector | None, lon, lat) -> Sector:
+def _place(
+    *, officer: Officer, when: datetime.datetime, sector: Sector | None, lon: float | None, lat: float | None
+) -> Sector:
     """The contact's sector: the point's when given and on the territory, else the one chosen, else the
     officer's sector that day."""
     if lon is not None and lat is not None:
@@ -115,7 +120,7 @@ def _place(*, officer, when, sector: Sector | None, lon, lat) -> Sector:
 @transaction.atomic
 def contact_create(
     *,
-    officer,
+    officer: Officer,
     when: datetime.datetime,
     channel: str,
     outcome: str,
@@ -129,7 +134,7 @@ def contact_create(
     lat: float | None = None,
     identity: IdentityInput | None = None,
     referrals: Sequence[ReferralInput] = (),
-    actor=None,
+    actor: Actor = None,
 ) -> Contact:
     categories = list(categories)
     _check_contact(
@@ -203,8 +208,12 @@ CONTACT_EDITABLE = (
 
 @transaction.atomic
 def contact_update(
-    *, contact: Contact, actor=None, categories: Sequence[ContactCategory] | None = None, **fields
-):
+    *,
+    contact: Contact,
+    actor: Actor = None,
+    categories: Sequence[ContactCategory] | None = None,
+    **fields: Any,
+) -> Contact:
     """Change what was recorded; a category retired since stays allowed on the contact that has it."""
     unknown = set(fields) - set(CONTACT_EDITABLE)
     if unknown:
@@ -238,7 +247,7 @@ def contact_update(
 
 
 @transaction.atomic
-def contact_follow_up_done(*, contact: Contact, actor=None) -> Contact:
+def contact_follow_up_done(*, contact: Contact, actor: Actor = None) -> Contact:
     Contact.objects.filter(pk=contact.pk).update(follow_up_done=True, updated_at=timezone.now())
     contact.follow_up_done = True
     return contact

@@ -7,11 +7,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.users import Actor, AnyUser
 from officers.phones import normalise_phone
 
 from ..models import Contact, IdentityAccess, ResidentIdentity
@@ -31,12 +33,12 @@ class IdentityInput:
         return not (self.name.strip() or self.phone.strip() or self.email.strip())
 
 
-def acting_user(user):
+def acting_user(user: Actor) -> User | None:
     """The user who acts, or None for anonymous and missing users (a command, a task)."""
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def identity_access_record(*, contact: Contact | None, user, action: str, note: str = "") -> None:
+def identity_access_record(*, contact: Contact | None, user: Actor, action: str, note: str = "") -> None:
     """One row of the identity audit trail."""
     IdentityAccess.objects.create(contact=contact, user=acting_user(user), action=action, note=note[:200])
 
@@ -72,7 +74,7 @@ def identity_clean(identity: IdentityInput) -> dict:
 
 
 @transaction.atomic
-def identity_read(*, contact: Contact, user) -> ResidentIdentity | None:
+def identity_read(*, contact: Contact, user: AnyUser) -> ResidentIdentity | None:
     """The contact's identity, with a "read" row in the audit trail; None (and no row) when there is none.
 
     The caller has checked that `user` may see it (contacts.selectors.identity_visible_to).
@@ -84,7 +86,7 @@ def identity_read(*, contact: Contact, user) -> ResidentIdentity | None:
 
 
 @transaction.atomic
-def identity_purge(*, identity: ResidentIdentity, actor=None, note: str = "") -> None:
+def identity_purge(*, identity: ResidentIdentity, actor: Actor = None, note: str = "") -> None:
     contact = identity.contact
     identity.delete()
     identity_access_record(contact=contact, user=actor, action=IdentityAccess.Action.PURGE, note=note)
@@ -94,7 +96,7 @@ def identity_purge(*, identity: ResidentIdentity, actor=None, note: str = "") ->
 
 
 @transaction.atomic
-def identities_export(*, identities: Iterable[ResidentIdentity], actor) -> list[dict]:
+def identities_export(*, identities: Iterable[ResidentIdentity], actor: Actor) -> list[dict]:
     """What is held about the people of these identities (an access request): their identity, their contacts
     and referrals. Each exported record leaves an "export" row in the audit trail."""
     rows = []

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.users import Actor
+
 from ..models import OUTCOME_TEXT_MAX_LENGTH, Contact, Partner, Referral
 from .identities import acting_user
 
@@ -33,7 +35,9 @@ _STATUS_STAMP = {
 }
 
 
-def _check_referral(*, partner, to_social_worker, status, outcome) -> None:
+def _check_referral(
+    *, partner: Partner | None, to_social_worker: bool, status: str, outcome: str | None
+) -> None:
     errors = {}
     if (partner is None) != bool(to_social_worker):
         errors["partner"] = [_("Refer to a partner or to the service's social worker (one of them).")]
@@ -59,7 +63,7 @@ def referral_create(
     status: str = Referral.Status.MADE,
     outcome: str = "",
     made_at: datetime.datetime | None = None,
-    actor=None,
+    actor: Actor = None,
 ) -> Referral:
     """A referral of the contact; `made_at` (default now) is when it was made, each later status stamped then
     too (history loaded from elsewhere, the demo)."""
@@ -84,7 +88,7 @@ def referral_create(
 
 @transaction.atomic
 def referral_set_status(
-    *, referral: Referral, status: str, outcome: str | None = None, actor=None
+    *, referral: Referral, status: str, outcome: str | None = None, actor: Actor = None
 ) -> Referral:
     """Move a referral on (made → accepted → completed, or declined); each status keeps when it was reached."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
