@@ -28,6 +28,7 @@ test: system-packages install messages
 	scripts/services.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_structure.py
 	SECRET_KEY=compose-validation-only docker-compose -f docker-compose.yml config -q
 	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -56,6 +57,7 @@ services:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_structure.py
 
 format: install
 	$(BIN)/ruff format .

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import django_otp
+from django.contrib.auth.models import User
 from django.db import transaction
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -40,11 +41,11 @@ def normalise_code(code: str) -> str:
     return _SEPARATORS.sub("", code).lower()
 
 
-def totp_device_of(user) -> TOTPDevice | None:
+def totp_device_of(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
-def totp_device_start(*, user) -> TOTPDevice:
+def totp_device_start(*, user: User) -> TOTPDevice:
     """The device being enrolled: the same unconfirmed one until it is confirmed, so a reload keeps the QR."""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
     return device or TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -70,7 +71,7 @@ def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
 
 
 @transaction.atomic
-def recovery_codes_replace(*, user) -> list[str]:
+def recovery_codes_replace(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     static = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
@@ -78,7 +79,7 @@ def recovery_codes_replace(*, user) -> list[str]:
     return codes
 
 
-def second_factor_check(*, user, code: str) -> CodeCheck:
+def second_factor_check(*, user: User, code: str) -> CodeCheck:
     """Six digits are checked against the authenticator app, anything else against the recovery codes.
 
     A recovery code works once (django-otp deletes it when it is used).
@@ -95,12 +96,12 @@ def second_factor_check(*, user, code: str) -> CodeCheck:
     return CodeCheck()
 
 
-def recovery_codes_left(*, user) -> int:
+def recovery_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 @transaction.atomic
-def second_factor_reset(*, user, by) -> None:
+def second_factor_reset(*, user: User, by: User | None) -> None:
     """Remove every device of a user (lost phone): the next sign-in enrols a new authenticator app."""
     for model in (TOTPDevice, StaticDevice):
         model.objects.filter(user=user).delete()

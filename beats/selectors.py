@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,7 +101,13 @@ def territory_topology_problems(*, tolerance_m2: float | None = None) -> list[To
     return sorted(problems, key=lambda problem: -problem.area_m2)
 
 
-def _problem(kind, codes, geometry: BaseGeometry, to_metres, tolerance_m2) -> TopologyProblem | None:
+def _problem(
+    kind: str,
+    codes: tuple[str, ...],
+    geometry: BaseGeometry,
+    to_metres: Callable[[np.ndarray], np.ndarray],
+    tolerance_m2: float,
+) -> TopologyProblem | None:
     polygons = shapely.get_parts(geometry)
     polygons = polygons[shapely.get_type_id(polygons) == 3]  # overlaps along a shared edge are lines
     if not polygons.size:
@@ -113,14 +120,14 @@ def _problem(kind, codes, geometry: BaseGeometry, to_metres, tolerance_m2) -> To
     return TopologyProblem(kind, codes, area, point.x, point.y, geometry_to_geojson(area_shape))
 
 
-def _equal_area_transformer(geometries):
+def _equal_area_transformer(geometries: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     minx, miny, maxx, maxy = shapely.total_bounds(geometries)
     crs = CRS.from_proj4(
         f"+proj=laea +lat_0={(miny + maxy) / 2} +lon_0={(minx + maxx) / 2} +datum=WGS84 +units=m"
     )
     transformer = Transformer.from_crs(CRS.from_epsg(4326), crs, always_xy=True)
 
-    def to_metres(xy):
+    def to_metres(xy: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 

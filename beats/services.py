@@ -10,10 +10,11 @@ from typing import BinaryIO
 import shapely
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from pyproj import Transformer
 
-from .geometry import geometry_to_geojson, parse_sector_geometry
+from .geometry import CoordinateTransform, geometry_to_geojson, parse_sector_geometry
 from .models import Sector
 from .sources import WGS84, area_of_use, load_feature_collection, source_crs
 
@@ -101,7 +102,7 @@ def sectors_import_geojson(
     return result
 
 
-def sectors_deactivate(*, queryset) -> int:
+def sectors_deactivate(*, queryset: QuerySet[Sector]) -> int:
     """Take sectors off the map without deleting them (their history stays); returns how many changed."""
     count = 0
     with transaction.atomic():
@@ -113,7 +114,7 @@ def sectors_deactivate(*, queryset) -> int:
     return count
 
 
-def sectors_export_geojson(*, queryset=None) -> dict:
+def sectors_export_geojson(*, queryset: QuerySet[Sector] | None = None) -> dict:
     """All sectors (or the given ones) as a GeoJSON FeatureCollection, the format `import_sectors` reads."""
     sectors = (queryset if queryset is not None else Sector.objects.all()).order_by("code")
     return {
@@ -134,7 +135,10 @@ def sectors_export_geojson(*, queryset=None) -> dict:
 
 
 def _parse_features(
-    features: list, options: SectorImportOptions, transform, area: tuple[float, float, float, float] | None
+    features: list,
+    options: SectorImportOptions,
+    transform: CoordinateTransform | None,
+    area: tuple[float, float, float, float] | None,
 ) -> tuple[dict[str, dict], list[str]]:
     rows: dict[str, dict] = {}
     errors: list[str] = []

@@ -148,7 +148,7 @@ def window() -> list[date]:
     """The MONTHS full months before this month (service zone), oldest first."""
     from django.utils import timezone
 
-    from calls.counts import add_months, month_range, month_start
+    from common.months import add_months, month_range, month_start
 
     last = add_months(month_start(timezone.localdate()), -1)
     return month_range(add_months(last, -(MONTHS - 1)), last)
@@ -274,8 +274,8 @@ def grow_calls(target: int, months: list[date], parameters: dict) -> tuple[int, 
     or calls of another source."""
     from django.db import connection
 
-    from calls.counts import month_bounds
     from calls.models import Call, MonthlyCallCount
+    from common.months import month_bounds
 
     existing = Call.objects.filter(source=SOURCE).count()
     if existing > target or Call.objects.exclude(source=SOURCE).exists():
@@ -369,9 +369,9 @@ def operations(months: list[date], treated: list[int], comparison: list[int], bu
     from django.conf import settings
     from django.db import connection
 
-    from calls.counts import add_months, month_bounds
     from calls.models import Urgency
     from calls.selectors import programme_evaluation, sector_deltas, sector_monthly_series
+    from common.months import add_months, month_bounds
 
     month = months[-1]
     reference = [month, add_months(month, -1), add_months(month, -12)]

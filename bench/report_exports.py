@@ -94,8 +94,8 @@ def build_unit(sector_count: int, last_month: date) -> str:
     from django.utils import timezone
 
     from beats.models import Sector
-    from calls.counts import add_months, month_range
     from calls.models import CallCategory, MonthlyCallCount, Urgency
+    from common.months import add_months, month_range
     from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner, PartnerType, Referral
     from officers.models import Absence, Assignment, Officer
     from outreach.models import Activity, ActivityType, Campaign, CampaignType
@@ -316,7 +316,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from calls.counts import add_months, month_start
+    from common.months import add_months, month_start
     from reports.exporters import render
     from reports.selectors import Scope, monthly_report
 

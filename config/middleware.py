@@ -75,8 +75,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, which leaves alone a response that already carries its own policy.
 
     django-csp builds the site's policy for every response before looking whether the response has one; the
-    API sets a stricter fixed policy of its own (public/api.py), so building the page policy there is wasted
-    work on the busiest path.
+    API sets a stricter fixed policy of its own (public/endpoint.py), so building the page policy there is
+    wasted work on the busiest path.
     """
 
     def process_response(self, request, response):

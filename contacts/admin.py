@@ -15,11 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.spreadsheets import neutralise_cell
+from common.spreadsheets import neutralise_cell
 
 from .models import Contact, ContactCategory, IdentityAccess, Partner, Referral, ResidentIdentity
 from .selectors import contacts_visible_to
-from .services import identities_export, identity_purge, identity_read
+from .services.identities import identities_export, identity_purge, identity_read
 
 # The admin lists 100 a page; a search finding more audits the first this many.
 SEARCH_AUDIT_LIMIT = 500

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.i18n import in_active_language
-from config.models import AppendOnlyModel
+from common.i18n import in_active_language
+from common.models import AppendOnlyModel
 from officers.phones import display_phone
 
 

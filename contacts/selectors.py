@@ -17,15 +17,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
+from common.months import add_months
+from common.users import AnyUser
+
 from .models import Contact, Referral
 
+if TYPE_CHECKING:
+    from beats.models import Sector
+    from officers.models import Officer
 
-def contacts_visible_to(user) -> QuerySet[Contact]:
+
+def contacts_visible_to(user: AnyUser) -> QuerySet[Contact]:
     if not user.is_authenticated or not user.is_staff or not user.has_perm("contacts.view_contact"):
         return Contact.objects.none()
     if user.has_perm("contacts.view_all_contacts"):
@@ -33,7 +41,7 @@ def contacts_visible_to(user) -> QuerySet[Contact]:
     return Contact.objects.filter(Q(officer__user=user) | Q(created_by=user))
 
 
-def contact_get_for(user, pk) -> Contact:
+def contact_get_for(user: AnyUser, pk: int) -> Contact:
     """The contact `pk` if `user` may see it; Http404 otherwise (whether it exists or not)."""
     contact = (
         contacts_visible_to(user)
@@ -47,14 +55,14 @@ def contact_get_for(user, pk) -> Contact:
     return contact
 
 
-def identity_visible_to(user, contact: Contact) -> bool:
+def identity_visible_to(user: AnyUser, contact: Contact) -> bool:
     return (
         user.has_perm("contacts.view_residentidentity")
         and contacts_visible_to(user).filter(pk=contact.pk).exists()
     )
 
 
-def officer_of(user):
+def officer_of(user: AnyUser) -> Officer | None:
     """The officer record of a staff account, or None."""
     return getattr(user, "officer", None) if user.is_authenticated else None
 
@@ -69,13 +77,9 @@ class StatisticsFilter:
     sector_id: int | None = None
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
 def _contacts_in(period: StatisticsFilter) -> QuerySet[Contact]:
     queryset = Contact.objects.filter(
-        when__date__gte=period.first_month, when__date__lt=_next_month(period.last_month)
+        when__date__gte=period.first_month, when__date__lt=add_months(period.last_month, 1)
     )
     if period.sector_id:
         queryset = queryset.filter(sector_id=period.sector_id)
@@ -160,7 +164,7 @@ def monthly_counts() -> dict[tuple[datetime.date, int], int]:
     }
 
 
-def officer_sector_on(officer, day: datetime.date):
+def officer_sector_on(officer: Officer, day: datetime.date) -> Sector | None:
     """The officer's sector on `day`: their primary assignment's, else their first secondary one's; None when
     they had none."""
     from officers.models import Assignment

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from .services import contacts_apply_retention
+from .services.retention import contacts_apply_retention
 
 
 @shared_task(soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT, time_limit=settings.CELERY_TASK_TIME_LIMIT)

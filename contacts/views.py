@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.months import add_months, month_start
+
 from .forms import (
     SERVICE_FIELDS,
     ContactEditForm,
@@ -40,15 +42,9 @@ from .selectors import (
     officer_of,
     officer_sector_on,
 )
-from .services import (
-    IdentityInput,
-    ReferralInput,
-    contact_create,
-    contact_follow_up_done,
-    contact_update,
-    identity_read,
-    referral_set_status,
-)
+from .services.contacts import contact_create, contact_follow_up_done, contact_update
+from .services.identities import IdentityInput, identity_read
+from .services.referrals import ReferralInput, referral_set_status
 
 logger = logging.getLogger(__name__)
 
@@ -318,8 +314,9 @@ def follow_up_done(request, pk: int):
 
 
 def _statistics_period(request) -> tuple[StatisticsFilterForm, StatisticsFilter]:
-    today = timezone.localdate().replace(day=1)
-    default_first = (today - datetime.timedelta(days=31 * (DEFAULT_STATISTICS_MONTHS - 1))).replace(day=1)
+    today = month_start(timezone.localdate())
+    # This month and the DEFAULT_STATISTICS_MONTHS before it (what the former 31-day steps always gave).
+    default_first = add_months(today, -DEFAULT_STATISTICS_MONTHS)
     form = StatisticsFilterForm(request.GET or None)
     first, last, sector = default_first, today, None
     if form.is_valid():

@@ -21,6 +21,7 @@ from django.utils import timezone
 from calls.models import Call, CallCategory, CallType, ImportBatch, ImportProfile, Urgency
 from calls.services import calls_import
 from calls.synthetic import DEMO_CALL_TYPES, write_demo_cad
+from common.months import add_months, month_start
 
 DEMO_PROFILE = "longueuil-cad-demo"
 # Demo-sized: about 2,500 calls a month for some 430,000 residents (a real service answers more), so that
@@ -60,9 +61,8 @@ def demo_profile() -> ImportProfile:
 
 def demo_call_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The first and last day of the DEMO_CALL_MONTHS full months before `today`'s month."""
-    end = today.replace(day=1) - datetime.timedelta(days=1)
-    months = end.year * 12 + end.month - 1 - (DEMO_CALL_MONTHS - 1)
-    return datetime.date(months // 12, months % 12 + 1, 1), end
+    this_month = month_start(today)
+    return add_months(this_month, -DEMO_CALL_MONTHS), this_month - datetime.timedelta(days=1)
 
 
 def demo_seed_call_types() -> dict:

@@ -1,8 +1,9 @@
 """The demo's community partners and two years of officers' contacts with residents, with referrals.
 
 Partners are invented organisations of the Longueuil area (fictional 555 numbers, example.org sites). The
-contacts are drawn from a fixed seed and logged through `contacts.services.contact_create`, as the form would,
-by the officers assigned on each day; a few recent ones carry a consenting (synthetic) resident's identity.
+contacts are drawn from a fixed seed and logged through `contacts.services.contacts.contact_create`, as the
+form would, by the officers assigned on each day; a few recent ones carry a consenting (synthetic) resident's
+identity.
 
 Both functions are idempotent: partners are found by name, and contacts are seeded once (the demo's contacts
 are those logged by no account, `created_by` empty; when there are any, nothing is added).
@@ -21,7 +22,9 @@ from django.utils import timezone
 
 from beats.models import Sector
 from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner, PartnerType, Referral, Who
-from contacts.services import IdentityInput, ReferralInput, contact_create
+from contacts.services.contacts import contact_create
+from contacts.services.identities import IdentityInput
+from contacts.services.referrals import ReferralInput
 from officers.models import Assignment, Language
 
 # About what 21 officers log once the programme is known: ~80 contacts a month two years ago, rising to ~170
@@ -237,7 +240,8 @@ def demo_seed_contacts(*, today: datetime.date | None = None, count: int | None 
     if not assignments or not weighted_categories:
         return _counts()
     start = today - datetime.timedelta(days=DEMO_MONTHS * 365 // 12)
-    # One INFO line per contact is right for an officer's form, noise for thousands of demo contacts.
+    # One INFO line per contact is right for an officer's form, noise for thousands of demo contacts (the level
+    # holds for every module of contacts.services).
     service_logger = logging.getLogger("contacts.services")
     level = service_logger.level
     service_logger.setLevel(logging.WARNING)

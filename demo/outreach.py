@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from beats.models import Sector
+from common.months import shift_months
 from officers.models import Officer
 from outreach.models import Activity, ActivityType, Campaign, CampaignType, PriorityStatus, SectorPriority
 from outreach.services import (
     activity_record_release,
     activity_save,
-    add_months,
     campaign_plan_series,
     campaign_save,
     priority_save,
@@ -237,7 +237,7 @@ def _campaign(counts, *, title_fr: str, sectors=(), **fields) -> tuple[Campaign,
 
 
 def _video_series(today, sectors, counts) -> None:
-    first = add_months(today.replace(day=15), -6)
+    first = shift_months(today.replace(day=15), -6)
     campaign, created = _campaign(
         counts,
         title_fr=SERIES_TITLE,
@@ -247,7 +247,7 @@ def _video_series(today, sectors, counts) -> None:
         description_en="Every month, a two-minute video introduces a community officer and a prevention tip.",
         goals="Faire connaître les policiers de quartier; 5 000 vues par capsule.",
         starts_on=first,
-        ends_on=add_months(first, 11),
+        ends_on=shift_months(first, 11),
     )
     if not created:
         return
@@ -359,7 +359,7 @@ def _priorities(today, sectors, counts) -> None:
         sector = sectors.get(code)
         if sector is None or SectorPriority.objects.filter(sector=sector, concern_fr=said_fr).exists():
             continue
-        raised = add_months(today, -months_ago)
+        raised = shift_months(today, -months_ago)
         priority_save(
             priority=SectorPriority(
                 sector=sector,
@@ -369,7 +369,7 @@ def _priorities(today, sectors, counts) -> None:
                 actions_en=did_en,
                 status=status,
                 raised_on=raised,
-                resolved_on=add_months(raised, 3) if status == PriorityStatus.DONE else None,
+                resolved_on=shift_months(raised, 3) if status == PriorityStatus.DONE else None,
                 is_public=public,
             )
         )

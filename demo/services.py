@@ -20,7 +20,9 @@ from beats.index import get_sector_index
 from beats.models import Sector
 from beats.services import SectorImportOptions, sectors_import_geojson
 from officers.models import Absence, Assignment, Language, Officer
-from officers.services import absence_plan, absence_update, assignment_create, assignment_end, officer_save
+from officers.services.absences import absence_plan, absence_update
+from officers.services.assignments import assignment_create, assignment_end
+from officers.services.officers import officer_save
 
 from .addresses import demo_addresses, demo_addresses_csv
 from .calls import demo_seed_call_types, demo_seed_calls

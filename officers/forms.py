@@ -19,7 +19,8 @@ from beats.models import Sector
 from .models import Absence, Assignment, Language, Officer
 from .phones import display_phone, normalise_phone
 from .photos import check_photo
-from .services import absence_conflicts, assignment_conflicts
+from .services.absences import absence_conflicts
+from .services.assignments import assignment_conflicts
 
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
@@ -39,8 +40,8 @@ def active_sectors():
 
 
 class OfficerAdminForm(forms.ModelForm):
-    """An officer's record. The photo is a separate upload field: officers.services.officer_save alone
-    stores it (checked, stripped of its metadata, resized); the model's `photo` field is never bound."""
+    """An officer's record. The photo is a separate upload field: officers.services.officers.officer_save
+    alone stores it (checked, stripped of its metadata, resized); the model's `photo` field is never bound."""
 
     new_photo = forms.FileField(
         label=_("New photo"),

@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.i18n import in_active_language
+from common.i18n import in_active_language
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 4000

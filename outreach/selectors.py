@@ -4,6 +4,7 @@ page's outreach part, cached under the outreach version (outreach.signals). Staf
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -13,6 +14,9 @@ from contacts.models import Partner
 
 from .models import Activity, PriorityStatus, SectorPriority
 from .signals import outreach_version
+
+if TYPE_CHECKING:
+    from beats.models import Sector
 
 SECTOR_PAGE_ACTIVITIES = 5
 # Cached a little longer than it is shown: activities that end meanwhile are dropped when it is read.
@@ -36,7 +40,9 @@ _PUBLIC_FIELDS = (
 )
 
 
-def upcoming_public_activities(*, sector=None, now: datetime.datetime | None = None) -> QuerySet[Activity]:
+def upcoming_public_activities(
+    *, sector: Sector | None = None, now: datetime.datetime | None = None
+) -> QuerySet[Activity]:
     """Public activities not over yet, soonest first: the whole service's, or those held in or aimed at
     `sector`. Only the fields residents may see are loaded (never the notes)."""
     activities = Activity.objects.public().upcoming(now)
@@ -47,7 +53,7 @@ def upcoming_public_activities(*, sector=None, now: datetime.datetime | None = N
     )
 
 
-def sector_public_priorities(*, sector) -> QuerySet[SectorPriority]:
+def sector_public_priorities(*, sector: Sector) -> QuerySet[SectorPriority]:
     """A sector's public priorities: open and in progress first (newest first), then done (latest first)."""
     return (
         SectorPriority.objects.public()
@@ -62,11 +68,11 @@ def sector_public_priorities(*, sector) -> QuerySet[SectorPriority]:
     )
 
 
-def sector_public_partners(*, sector) -> QuerySet[Partner]:
+def sector_public_partners(*, sector: Sector) -> QuerySet[Partner]:
     return Partner.objects.public().serving(sector).order_by("name")
 
 
-def sector_outreach_public(*, sector, now: datetime.datetime | None = None) -> dict:
+def sector_outreach_public(*, sector: Sector, now: datetime.datetime | None = None) -> dict:
     """The public sector page's outreach part: next activities, priorities, partners.
 
     Warm, it costs one cache read (the version) plus one; cold, three queries. The rows are cached, not the

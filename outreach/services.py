@@ -4,16 +4,17 @@ so bad input is a translated ValidationError naming its field, never a database 
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from beats.index import get_sector_index
+from common.months import shift_months
 
 from .models import Activity, ActivityType, Campaign, SectorPriority
 
@@ -49,10 +50,6 @@ def activity_save(
     if partners is not None:
         activity.partners.set(partners)
     return activity
-
-
-def activity_create(*, sectors=(), officers=(), partners=(), **fields) -> Activity:
-    return activity_save(activity=Activity(**fields), sectors=sectors, officers=officers, partners=partners)
 
 
 @transaction.atomic
@@ -113,7 +110,7 @@ def campaign_plan_series(
     sectors = list(campaign.sectors.all())
     created = []
     for position in range(count):
-        day = add_months(first_date, position * interval_months)
+        day = shift_months(first_date, position * interval_months)
         if day in planned:
             continue
         values = {"number": position + 1, "count": count, "date": day.isoformat()}
@@ -131,7 +128,7 @@ def campaign_plan_series(
 
 
 @transaction.atomic
-def priority_save(*, priority: SectorPriority, recorded_by=None) -> SectorPriority:
+def priority_save(*, priority: SectorPriority, recorded_by: User | None = None) -> SectorPriority:
     """Record or update a sector's priority; who recorded it is kept from the first save."""
     if priority.recorded_by_id is None and recorded_by is not None:
         priority.recorded_by = recorded_by
@@ -140,13 +137,6 @@ def priority_save(*, priority: SectorPriority, recorded_by=None) -> SectorPriori
     priority.full_clean()
     priority.save()
     return priority
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later; the month's last day when it is shorter (31 January + 1 → 28 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _at_release_time(day: datetime.date) -> datetime.datetime:

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
+from beats.addresses.geocoder import GeocodedAddress
 from beats.models import CivicAddress, Sector
 from beats.selectors import sector_map_version
 from officers.models import Assignment, Officer
@@ -178,7 +179,7 @@ def officer_public(officer: Officer, *, base_url: str) -> dict:
     }
 
 
-def address_public(address) -> dict:
+def address_public(address: CivicAddress | GeocodedAddress) -> dict:
     """A CivicAddress, or an address from the outside geocoder (no id: follow it up by its point)."""
     postal = address.postal_code or ""
     if isinstance(address, CivicAddress) and len(postal) == 6:
@@ -192,7 +193,7 @@ def address_public(address) -> dict:
     }
 
 
-def _reverse_or_none(name: str, **kwargs) -> str | None:
+def _reverse_or_none(name: str, **kwargs: object) -> str | None:
     # The sector page and the vCard download belong to the public site; the API links them when they exist.
     try:
         return reverse(name, kwargs=kwargs)

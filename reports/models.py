@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.models import AppendOnlyModel
+from common.models import AppendOnlyModel
 
 from .exporters import FORMATS
 

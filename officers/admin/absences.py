@@ -13,11 +13,7 @@ from ..forms import (
     AbsenceForm,
 )
 from ..models import Absence
-from ..services import (
-    absence_cancel,
-    absence_plan,
-    absence_update,
-)
+from ..services.absences import absence_cancel, absence_plan, absence_update
 from .shared import (
     AbsenceStatusFilter,
     ServiceWritesMixin,

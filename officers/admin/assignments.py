@@ -17,12 +17,7 @@ from ..forms import (
     SectorReassignForm,
 )
 from ..models import Assignment
-from ..services import (
-    assignment_create,
-    assignment_end,
-    assignment_update_note,
-    sector_reassign,
-)
+from ..services.assignments import assignment_create, assignment_end, assignment_update_note, sector_reassign
 from .shared import (
     AssignmentMunicipalityFilter,
     AssignmentStatusFilter,
@@ -129,7 +124,8 @@ class AssignmentAdmin(ServiceWritesMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context=extra_context)
 
     def reassign_view(self, request):
-        """Give a sector to another primary officer from a date, through officers.services.sector_reassign."""
+        """Give a sector to another primary officer from a date, through
+        officers.services.assignments.sector_reassign."""
         if not self._may_reassign(request):
             raise PermissionDenied
         initial = {key: request.GET[key] for key in ("sector", "officer") if key in request.GET}

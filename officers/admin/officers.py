@@ -18,9 +18,7 @@ from ..forms import (
 )
 from ..models import Absence, Assignment, CoverageChange, Officer
 from ..phones import normalise_phone
-from ..services import (
-    officer_save,
-)
+from ..services.officers import officer_save
 from .shared import (
     OfficerMunicipalityFilter,
     ReadOnlyInline,

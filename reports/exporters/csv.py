@@ -4,7 +4,7 @@ Encoding: UTF-8 with a byte-order mark (spreadsheet software then reads the acce
 CRLF line ends (RFC 4180). Headers, labels and significance marks are in the requested language; the codes
 (`scope_type`, `area_type`, `section`, `metric`, `dimension`) never change with it, so a script can read
 either language. Numbers are written with a dot as decimal separator, percentages rounded to 0.1. Text cells
-are neutralised against formulas (config.spreadsheets); numbers are not (a negative change stays a number).
+are neutralised against formulas (common.spreadsheets); numbers are not (a negative change stays a number).
 
 Columns, in this order (header shown in English):
 
@@ -60,7 +60,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calls.selectors import Delta
-from config.spreadsheets import neutralise_cell
+from common.spreadsheets import neutralise_cell
 from contacts.models import Channel, PartnerType
 from officers.selectors import CoverageStatus
 

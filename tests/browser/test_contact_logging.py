@@ -137,7 +137,9 @@ def test_the_identity_the_correction_and_the_statistics_have_no_wcag_violation(
     browser_page, live_server, unit, language
 ):
     from contacts.models import ContactCategory
-    from contacts.services import IdentityInput, ReferralInput, contact_create
+    from contacts.services.contacts import contact_create
+    from contacts.services.identities import IdentityInput
+    from contacts.services.referrals import ReferralInput
 
     officer = Officer.objects.get(badge_number="302")
     contact = contact_create(

@@ -15,8 +15,8 @@ from django.utils import translation
 
 from calls.models import Call, CallType, ImportBatch
 from calls.tasks import PROGRESS_KEY
+from common.spreadsheets import neutralise_cell
 from config.celery import app
-from config.spreadsheets import neutralise_cell
 
 from .conftest import csv_bytes
 

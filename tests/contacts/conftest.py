@@ -9,7 +9,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from contacts.models import Channel, ContactCategory, Outcome, Partner
-from contacts.services import IdentityInput, ReferralInput, contact_create
+from contacts.services.contacts import contact_create
+from contacts.services.identities import IdentityInput
+from contacts.services.referrals import ReferralInput
 from tests.beats.factories import SectorFactory
 from tests.officers.factories import AssignmentFactory, OfficerFactory
 

@@ -231,7 +231,7 @@ def test_officers_and_supervisors_cannot_search_export_or_purge_identities(clien
 def test_list_pages_run_a_fixed_number_of_queries(
     client, unit, partner, screen, role, django_assert_max_num_queries
 ):
-    from contacts.services import ReferralInput
+    from contacts.services.referrals import ReferralInput
 
     user = user_for(unit, role)
     client.force_login(user)

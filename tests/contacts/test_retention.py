@@ -12,13 +12,9 @@ from django_celery_beat.models import PeriodicTask
 
 from contacts.models import Contact, IdentityAccess, Referral, ResidentIdentity
 from contacts.selectors import StatisticsFilter, contact_statistics, monthly_counts
-from contacts.services import (
-    IdentityInput,
-    ReferralInput,
-    contacts_apply_retention,
-    identity_read,
-    referral_set_status,
-)
+from contacts.services.identities import IdentityInput, identity_read
+from contacts.services.referrals import ReferralInput, referral_set_status
+from contacts.services.retention import contacts_apply_retention
 from contacts.tasks import contacts_retention_task
 
 from .conftest import NAME, PHONE, PHONE_E164, SUMMARY, log_contact

@@ -15,14 +15,9 @@ from contacts.models import (
     Referral,
     ResidentIdentity,
 )
-from contacts.services import (
-    IdentityInput,
-    ReferralInput,
-    contact_update,
-    identity_read,
-    months_before,
-    referral_set_status,
-)
+from contacts.services.contacts import contact_update
+from contacts.services.identities import IdentityInput, identity_read
+from contacts.services.referrals import ReferralInput, referral_set_status
 
 from .conftest import NAME, PHONE, PHONE_E164, categories, log_contact
 
@@ -132,13 +127,6 @@ def test_a_referral_goes_to_a_partner_or_to_the_social_worker(unit, partner):
     with pytest.raises(ValidationError):
         log_contact(unit["officer_a"], referrals=[ReferralInput(partner=partner, to_social_worker=True)])
     assert Referral.objects.count() == 1
-
-
-def test_months_before_keeps_the_day_or_takes_the_months_last():
-    moment = datetime.datetime(2026, 3, 31, 12, tzinfo=datetime.UTC)
-    assert months_before(moment, 1).date() == datetime.date(2026, 2, 28)
-    assert months_before(moment, 24).date() == datetime.date(2024, 3, 31)
-    assert months_before(moment, 15).date() == datetime.date(2024, 12, 31)
 
 
 def test_channel_values_are_the_issues():

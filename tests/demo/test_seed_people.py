@@ -19,7 +19,8 @@ from demo.services import demo_seed, demo_staff_logins
 from officers.models import Absence, Assignment, CoverageChange, Officer
 from officers.phones import normalise_phone
 from officers.selectors import CoverageStatus, coverage_on
-from officers.services import assignment_create, officer_save
+from officers.services.assignments import assignment_create
+from officers.services.officers import officer_save
 from tests.demo.conftest import DEMO_PASSWORD as PASSWORD
 
 MONTREAL = ZoneInfo("America/Toronto")

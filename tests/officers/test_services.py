@@ -11,15 +11,9 @@ from PIL import Image
 
 from officers.models import Absence, Assignment, CoverageChange, Officer
 from officers.phones import display_phone, normalise_phone
-from officers.services import (
-    absence_cancel,
-    absence_plan,
-    absence_update,
-    assignment_create,
-    assignment_end,
-    officer_save,
-    sector_reassign,
-)
+from officers.services.absences import absence_cancel, absence_plan, absence_update
+from officers.services.assignments import assignment_create, assignment_end, sector_reassign
+from officers.services.officers import officer_save
 from tests.beats.factories import SectorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

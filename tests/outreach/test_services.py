@@ -10,7 +10,6 @@ from django.utils import translation
 from outreach.models import Activity, ActivityType, Campaign, CampaignType, PriorityStatus, SectorPriority
 from outreach.services import (
     activity_record_release,
-    add_months,
     campaign_plan_series,
     campaign_save,
     priority_save,
@@ -89,11 +88,6 @@ def test_a_bad_series_is_refused_in_words(video_campaign, english, fields, field
         campaign_plan_series(**values)
     assert english_message in error.value.message_dict[field][0]
     assert not Activity.objects.exists()
-
-
-def test_add_months_keeps_the_day_or_takes_the_months_last():
-    assert add_months(datetime.date(2026, 11, 15), 3) == datetime.date(2027, 2, 15)
-    assert add_months(datetime.date(2028, 1, 31), 1) == datetime.date(2028, 2, 29)
 
 
 def test_an_activity_is_placed_in_the_sector_of_its_point(make_activity, two_sectors):

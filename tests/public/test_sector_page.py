@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from officers.models import Absence, Assignment, Language, Officer
-from officers.services import officer_save
+from officers.services.officers import officer_save
 from tests.beats.factories import SectorFactory, square
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]

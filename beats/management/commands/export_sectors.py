@@ -4,7 +4,7 @@ import sys
 from django.utils.translation import gettext_lazy
 
 from beats.services import sectors_export_geojson
-from config.commands import Command as ProjectCommand
+from common.commands import Command as ProjectCommand
 
 
 class Command(ProjectCommand):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beats.addresses.importer import AddressImportOptions, addresses_import
-from config.commands import Command as ProjectCommand
+from common.commands import Command as ProjectCommand
 
 
 class Command(ProjectCommand):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beats.services import SectorImportOptions, sectors_import_geojson
-from config.commands import Command as ProjectCommand
+from common.commands import Command as ProjectCommand
 
 
 class Command(ProjectCommand):
