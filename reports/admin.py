@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from .models import GeneratedReport, ReportDownload
 from .services import ReportBusy, report_request_again, reports_delete
+from .tasks import generate_reports_later
 
 
 @admin.register(GeneratedReport)
@@ -45,7 +46,7 @@ class GeneratedReportAdmin(admin.ModelAdmin):
         started, busy = 0, []
         for report in queryset:
             try:
-                report_request_again(report=report, requested_by=request.user)
+                report_request_again(report=report, requested_by=request.user, start=generate_reports_later)
             except ReportBusy as error:
                 busy.append(error.message)
             else:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beats.models import Sector
-from calls.counts import add_months, month_start
 from calls.models import MonthlyCallCount
+from common.months import add_months, month_start
 
 from .exporters import FORMATS
 from .models import GeneratedReport

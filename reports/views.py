@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .forms import ReportFilterForm, ReportRequestForm
 from .models import GeneratedReport
 from .services import ReportBusy, report_download_record, report_request_again, reports_request
+from .tasks import generate_reports_later
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def report_list(request):
                     formats=data["formats"],
                     languages=data["languages"],
                     requested_by=request.user,
+                    start=generate_reports_later,
                 )
             except ReportBusy as busy:
                 form.add_error(None, busy)
@@ -139,7 +141,7 @@ def report_again(request, report_id: int):
     """Run one report again (its file is replaced once the new one is written)."""
     report = get_object_or_404(GeneratedReport, pk=report_id)
     try:
-        report_request_again(report=report, requested_by=request.user)
+        report_request_again(report=report, requested_by=request.user, start=generate_reports_later)
     except ReportBusy as busy:
         messages.error(request, busy.message)
     else:

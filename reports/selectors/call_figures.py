@@ -11,10 +11,10 @@ from datetime import date
 from django.db.models import Sum
 
 from beats.models import Sector
-from calls.counts import add_months, month_range
 from calls.models import MonthlyCallCount, Urgency
 from calls.selectors import Delta, MonthPoint, SectorDelta, sector_deltas
 from calls.statistics import CountComparison, compare_counts
+from common.months import add_months, month_range
 
 from .figures import CALL_CLASSES, TREND_MONTHS, Areas, CallFigures, Scope
 

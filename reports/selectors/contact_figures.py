@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from calls.counts import month_bounds
+from common.months import month_bounds
 from contacts.models import Contact, Referral
 
 from .figures import SOCIAL_WORKER, Areas, ReferralFigures

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from beats.models import Sector
-from calls.counts import month_bounds
+from common.months import month_bounds
 from officers.selectors import CoverageStatus, coverage_between
 
 from .figures import Areas, Scope

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from calls.counts import month_bounds
+from common.months import month_bounds
 from outreach.models import Activity, Campaign
 
 from .figures import Areas, Scope

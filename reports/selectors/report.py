@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beats.models import Sector
 from beats.selectors import simplified_boundary
-from calls.counts import month_start
+from common.months import month_start
 from contacts.models import ContactCategory
 
 from .call_figures import call_figures, call_trends

@@ -8,7 +8,14 @@
 """
 
 from .files import report_download_record, report_file_name, reports_delete
-from .lifecycle import ReportBusy, report_generate, report_request_again, reports_generate, reports_request
+from .lifecycle import (
+    ReportBusy,
+    report_generate,
+    report_request_again,
+    reports_generate,
+    reports_not_started,
+    reports_request,
+)
 from .notices import reports_notify
 from .schedule import monthly_reports_due, monthly_reports_run
 
@@ -22,6 +29,7 @@ __all__ = [
     "report_request_again",
     "reports_delete",
     "reports_generate",
+    "reports_not_started",
     "reports_notify",
     "reports_request",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from beats.models import Sector, SectorMapVersion
-from calls.counts import month_start
+from common.months import month_start
 
 from ..exporters import FORMATS, render
 from ..models import GeneratedReport
@@ -123,20 +123,22 @@ def reports_request(
     formats: Iterable[str],
     languages: Iterable[str],
     requested_by: AbstractBaseUser | None,
+    start: Callable[[list[int]], None],
 ) -> list[GeneratedReport]:
-    """Queue the month's report for the scope in each format and language; one task writes them all, once the
-    rows are committed, and mails the requester when they are done. Raises ReportBusy when one of them is being
-    generated already (then nothing is queued)."""
+    """Queue the month's report for the scope in each format and language; once the rows are committed,
+    `start` sends the one task that writes them all and mails the requester when they are done
+    (reports.tasks.generate_reports_later: the entry points pass it, so that services never import tasks).
+    Raises ReportBusy when one of them is being generated already (then nothing is queued)."""
     with transaction.atomic():
         reports = reports_queue(
             month=month, scope=scope, formats=formats, languages=languages, requested_by=requested_by
         )
-        transaction.on_commit(partial(_start, [report.pk for report in reports]))
+        transaction.on_commit(partial(start, [report.pk for report in reports]))
     return reports
 
 
 def report_request_again(
-    *, report: GeneratedReport, requested_by: AbstractBaseUser | None
+    *, report: GeneratedReport, requested_by: AbstractBaseUser | None, start: Callable[[list[int]], None]
 ) -> GeneratedReport:
     """Run one report again (same month, scope, format and language)."""
     (again,) = reports_request(
@@ -145,26 +147,20 @@ def report_request_again(
         formats=[report.format],
         languages=[report.language],
         requested_by=requested_by,
+        start=start,
     )
     return again
 
 
-def _start(report_ids: list[int]) -> None:
-    # Without Redis (the demo) Celery runs the task right here, inside the request: the page then shows the
-    # finished reports. Only a broker that refused the message leaves rows queued, with nothing to run them.
-    from ..tasks import generate_reports_task
-
-    try:
-        generate_reports_task.delay(report_ids, True)
-    except Exception:
-        logger.exception("reports %s could not be started", report_ids)
-        GeneratedReport.objects.filter(pk__in=report_ids, status=Status.QUEUED).update(
-            status=Status.FAILED,
-            step=Step.FAILED,
-            error_code="not_started",
-            error_detail="",
-            finished_at=timezone.now(),
-        )
+def reports_not_started(*, report_ids: list[int]) -> None:
+    """The queued reports of a request whose task the broker refused: failed, with nothing left to run them."""
+    GeneratedReport.objects.filter(pk__in=report_ids, status=Status.QUEUED).update(
+        status=Status.FAILED,
+        step=Step.FAILED,
+        error_code="not_started",
+        error_detail="",
+        finished_at=timezone.now(),
+    )
 
 
 def _progress(report: GeneratedReport, step: str, progress: int) -> None:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from beats.models import Sector
-from calls.counts import add_months, month_start
+from common.months import add_months, month_start
 
 from ..models import GeneratedReport
 from ..selectors import Scope

@@ -24,7 +24,7 @@ from reports.services import (
     reports_notify,
     reports_request,
 )
-from reports.tasks import generate_reports_task
+from reports.tasks import generate_reports_later, generate_reports_task
 from tests.beats.factories import SectorFactory
 from tests.calls.test_counts import make_call, make_type
 from tests.reports.conftest import MONTH, local
@@ -53,7 +53,7 @@ def inline(monkeypatch, django_capture_on_commit_callbacks):
 
     def run(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            reports = reports_request(**kwargs)
+            reports = reports_request(**kwargs, start=generate_reports_later)
         for report in reports:
             report.refresh_from_db()
         return reports

@@ -258,3 +258,24 @@ def test_unknown_formats_or_languages_stop_the_service():
         result = probe(**{name: value})
         assert result.returncode != 0
         assert "ImproperlyConfigured" in result.stderr and name in result.stderr
+
+
+def test_a_request_the_broker_refuses_is_marked_failed_instead_of_waiting_queued(monkeypatch, caplog):
+    from reports.selectors import Scope
+    from reports.services.lifecycle import reports_queue
+    from reports.tasks import generate_reports_later
+
+    def refused(*args):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(generate_reports_task, "delay", refused)
+    (report,) = reports_queue(
+        month=MONTH, scope=Scope.territory(), formats=["csv"], languages=["en"], requested_by=None
+    )
+
+    generate_reports_later([report.pk])
+
+    report.refresh_from_db()
+    assert (report.status, report.error_code) == (GeneratedReport.Status.FAILED, "not_started")
+    assert report.finished_at is not None
+    assert f"reports [{report.pk}] could not be started" in caplog.text
