@@ -17,7 +17,11 @@ The script fails, naming what is wrong, when:
     - `config` is the top (settings, URLs, the Celery app): no module outside config/ imports it, except
       `config.celery` (the Celery app, for a module that must talk to the workers). Tests and benchmarks,
       which load the settings and the URLs on purpose, are outside the graph.
-    The arrows between the apps themselves are the README's; a loop between two of them is caught by (b).
+(d) two apps import each other, directly or around a loop (the arrows between apps point one way: the
+    README's map of the apps), even where their modules form no loop: `calls` importing `demo` while `demo`
+    imports `calls` is one.
+(e) a function of a services or selectors module (or package) lacks a type on a parameter or its return:
+    they are the apps' interface to each other.
 
 When all is well it prints "structure: N modules, no module over 400 lines, no import cycle".
 """
@@ -241,6 +245,46 @@ def layering_violations(graph: dict[str, set[str]]) -> list[str]:
     return problems
 
 
+def app_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """App → the other apps it imports, from the module graph (the root's own modules aside)."""
+    apps: dict[str, set[str]] = {}
+    for name, targets in graph.items():
+        if _top(name) == TOP:
+            continue  # the top imports every app (URLs, Celery); (c) keeps the apps from importing it
+        if "." not in name and not any(other.startswith(name + ".") for other in graph):
+            continue  # a module at the root (manage.py), not an app
+        apps.setdefault(_top(name), set()).update(_top(target) for target in targets if _top(target) != TOP)
+    for app, targets in apps.items():
+        targets.discard(app)
+    return apps
+
+
+# --- (e) typed services and selectors -----------------------------------------------------------------------
+
+
+def untyped_functions(root: Path) -> list[str]:
+    """`path:line name (what lacks a type)` for each function of a services or selectors module."""
+    found = []
+    for path in python_files(root):
+        relative = path.relative_to(root)
+        if not {"services", "selectors"} & {*relative.parts[:-1], relative.stem}:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            arguments = node.args
+            named = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+            missing = [a.arg for a in named if a.annotation is None and a.arg not in ("self", "cls")]
+            missing += [f"*{a.arg}" for a in (arguments.vararg,) if a is not None and a.annotation is None]
+            missing += [f"**{a.arg}" for a in (arguments.kwarg,) if a is not None and a.annotation is None]
+            if node.returns is None:
+                missing.append("the return")
+            if missing:
+                found.append(f"{relative}:{node.lineno} {node.name} has no type for {', '.join(missing)}")
+    return found
+
+
 # --- the command --------------------------------------------------------------------------------------------
 
 
@@ -253,6 +297,8 @@ def check(root: Path) -> tuple[list[str], int]:
     graph = import_graph(root)
     problems += ["import cycle: " + " → ".join(cycle) for cycle in import_cycles(graph)]
     problems += layering_violations(graph)
+    problems += ["apps import each other: " + " → ".join(cycle) for cycle in import_cycles(app_graph(graph))]
+    problems += untyped_functions(root)
     return problems, len(python_files(root))
 
 

@@ -141,3 +141,42 @@ def test_common_importing_an_app_and_an_app_importing_config_break_the_layering(
     ]
     assert structure.main(["check_structure.py", str(root)]) == 1
     assert "common.months imports beats.models" in capsys.readouterr().err
+
+
+def test_two_apps_importing_each_other_are_found_where_their_modules_make_no_loop(
+    structure, tmp_path, capsys
+):
+    root = write(
+        tmp_path,
+        {**CLEAN, "beats/services.py": "from officers import selectors\n", "officers/selectors.py": ""},
+    )
+    graph = structure.import_graph(root)
+
+    assert structure.import_cycles(graph) == []
+    assert structure.app_graph(graph) == {
+        "beats": {"common", "officers"},
+        "common": set(),
+        "officers": {"beats"},
+    }
+    assert structure.main(["check_structure.py", str(root)]) == 1
+    assert "structure: apps import each other: beats → officers → beats" in capsys.readouterr().err
+
+
+def test_a_service_or_selector_without_types_is_named_and_a_model_method_is_not(structure, tmp_path, capsys):
+    root = write(
+        tmp_path,
+        {
+            **CLEAN,
+            "beats/services.py": "def sector_save(*, sector, name: str):\n    return sector\n",
+            "beats/selectors.py": "def sectors(*args: int, **kwargs) -> list:\n    return []\n",
+            "officers/services/assignments.py": "def assignment_end(*, on: int) -> None:\n    pass\n",
+            "beats/models.py": "class Sector:\n    def area(self):\n        return 0\n",
+        },
+    )
+
+    assert structure.untyped_functions(root) == [
+        "beats/selectors.py:1 sectors has no type for **kwargs",
+        "beats/services.py:1 sector_save has no type for sector, the return",
+    ]
+    assert structure.main(["check_structure.py", str(root)]) == 1
+    assert "beats/services.py:1 sector_save has no type for sector, the return" in capsys.readouterr().err
