@@ -118,7 +118,7 @@ def measure(kind: str, path: str) -> dict:
     if kind == "idle":
         return {"seconds": 0.0, "rows": 0}
     from calls.models import ImportBatch, ImportProfile
-    from calls.services import calls_import
+    from calls.services.ingest import calls_import
 
     profile = ImportProfile.objects.get(name="longueuil-cad-demo")
     phases = time_phases()
@@ -145,8 +145,8 @@ def time_phases() -> dict[str, float]:
     seconds (in brackets) overlap them, and "waiting for the writer" is the part they did not hide."""
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    from calls import services
     from calls.parsing import RowParser
+    from calls.services import ingest
 
     phases: dict[str, float] = {}
 
@@ -162,16 +162,16 @@ def time_phases() -> dict[str, float]:
 
         setattr(owner, name, wrapper)
 
-    timed(services, "scan", "scan (checksum, UTF-8 check)")
+    timed(ingest, "scan", "scan (checksum, UTF-8 check)")
     timed(RowParser, "parse_chunk", "parse (incl. projection)")
-    timed(services._Importer, "locate", "place")
-    timed(services._Importer, "count_quality", "quality counters")
-    timed(services._Importer, "call_type_ids", " of which call types")
-    timed(services._Importer, "prepare", "digests + staging rows")
-    timed(services._Importer, "write", "repeats + handing to the writer")
-    timed(services._Importer, "drain", "waiting for the writer")
-    timed(services._Importer, "write_rows", " [writer thread: COPY + upsert + FK checks, overlapped]")
-    timed(services, "counts_update_for_batch", "monthly counts")
+    timed(ingest._Importer, "locate", "place")
+    timed(ingest._Importer, "count_quality", "quality counters")
+    timed(ingest._Importer, "call_type_ids", " of which call types")
+    timed(ingest._Importer, "prepare", "digests + staging rows")
+    timed(ingest._Importer, "write", "repeats + handing to the writer")
+    timed(ingest._Importer, "drain", "waiting for the writer")
+    timed(ingest._Importer, "write_rows", " [writer thread: COPY + upsert + FK checks, overlapped]")
+    timed(ingest, "counts_update_for_batch", "monthly counts")
     timed(BaseDatabaseWrapper, "commit", "commit")
     return phases
 
@@ -253,7 +253,7 @@ def profile_import(folder: str) -> None:
     django.setup()
     from beats.index import get_sector_index
     from calls.models import ImportProfile
-    from calls.services import calls_import
+    from calls.services.ingest import calls_import
 
     get_sector_index()
     profile = ImportProfile.objects.get(name="longueuil-cad-demo")

@@ -217,7 +217,7 @@ def calls_replace(*, chunk_size: int = REPLACE_CHUNK_SIZE) -> ReplaceResult:
     on where it stopped, since re-placed calls carry the new map version. The months whose calls changed
     sector are recomputed at the end, and the state records the map version.
     """
-    from .services import row_hash  # services imports this module for its hook
+    from .services.ingest import row_hash  # ingest imports this module for its hook
 
     index = sector_index.get_sector_index()
     version = index.version

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from calls.models import Call, CallCategory, CallType, ImportBatch, ImportProfile, Urgency
-from calls.services import calls_import
+from calls.services.ingest import calls_import
 from calls.synthetic import DEMO_CALL_TYPES, write_demo_cad
 
 DEMO_PROFILE = "longueuil-cad-demo"

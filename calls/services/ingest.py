@@ -1,9 +1,10 @@
-"""Every write of the calls app. `calls_import` is the one path from a dispatch export to Call rows.
+"""The import itself: `calls_import` is the one path from a dispatch export to Call rows, and
+`calls_import_upload` runs it on a queued batch's stored upload (the task's work).
 
 How an import runs:
 
 * The ImportBatch row is created (or taken, when a task was queued with one) and committed on its own, so
-  that it survives a rollback and tells what happened.
+  that it survives a rollback and tells what happened; calls.services.batches writes each of its steps.
 * Rows stream from the file in chunks of CHUNK_SIZE: parsed by the profile, placed in sectors with the
   point → sector index, classified by call type (new codes are created unmapped), and upserted by
   (source, incident number). A digest of what a row writes tells unchanged rows, which are not written.
@@ -44,26 +45,37 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from beats import index as sector_index
 from beats.models import Sector
 
-from .counts import counts_update_for_batch
-from .models import Call, CallType, ImportBatch, ImportProfile, Placement, Urgency
-from .parsing import ParsedCall, RowError, RowParser
-from .placement import PLACED_RULES, place_calls
-from .readers import ReadError, TableReader, scan
+from ..counts import counts_update_for_batch
+from ..models import Call, CallType, ImportBatch, ImportProfile, Placement, Urgency
+from ..parsing import ParsedCall, RowError, RowParser
+from ..placement import PLACED_RULES, place_calls
+from ..readers import ReadError, TableReader, scan
+from .batches import (
+    FINAL,
+    Progress,
+    batch_create,
+    batch_discard_upload,
+    batch_fail,
+    batch_finish,
+    batch_mark_running,
+    batch_upload_available,
+    progress_forget,
+    progress_reporter,
+)
 
 CHUNK_SIZE = 20_000
 MAX_REPORTED_PROBLEMS = 10_000
 MAX_REPORTED_VALUE = 100
-
-# Called after each chunk with the counters so far.
-Progress = Callable[[dict[str, int]], None]
 
 UPDATE_FIELDS = [
     "received_at",
@@ -156,11 +168,12 @@ class _Counters:
     sector_disagreement: int = 0
     unplaced: int = 0
 
-    def apply(self, batch: ImportBatch, *, kept: bool) -> None:
-        for name, value in vars(self).items():
-            if not kept and name in ("created", "updated", "unchanged"):
-                value = 0
-            setattr(batch, name, value)
+    def outcome(self, *, kept: bool) -> dict[str, int]:
+        """The counters the batch keeps: created/updated/unchanged are zero when nothing was kept."""
+        return {
+            name: 0 if not kept and name in ("created", "updated", "unchanged") else value
+            for name, value in vars(self).items()
+        }
 
 
 @dataclass
@@ -586,7 +599,7 @@ def calls_import(
     profile: ImportProfile,
     file: str | Path | BinaryIO,
     file_name: str,
-    uploaded_by=None,
+    uploaded_by: AbstractBaseUser | None = None,
     mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
     max_bad_percent: float | Decimal = 0,
     batch: ImportBatch | None = None,
@@ -597,16 +610,14 @@ def calls_import(
     `progress`, when given, is called after each chunk with the counters so far (rows_read, created, …).
     """
     if batch is None:
-        batch = ImportBatch.objects.create(
+        batch = batch_create(
             profile=profile,
-            file_name=file_name[:255],
+            file_name=file_name,
             uploaded_by=uploaded_by,
             mode=mode,
-            max_bad_percent=Decimal(str(max_bad_percent)),
+            max_bad_percent=max_bad_percent,
         )
-    batch.status = ImportBatch.Status.RUNNING
-    batch.started_at = timezone.now()
-    batch.save(update_fields=["status", "started_at"])
+    batch_mark_running(batch=batch)
 
     if isinstance(file, str | Path):
         with Path(file).open("rb") as binary:
@@ -616,12 +627,42 @@ def calls_import(
     return batch
 
 
+def calls_import_upload(*, batch: ImportBatch) -> str:
+    """Import the stored upload of a queued batch (the task's work); returns the batch's status.
+
+    A batch whose outcome stands (succeeded, rejected) is not run again: a message delivered twice, or a task
+    asked twice, leaves it as it is. The report and messages are written in the uploader's language, whichever
+    worker runs the import; the upload is discarded once the outcome stands.
+    """
+    if batch.status in FINAL:
+        return batch.status
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        if not batch_upload_available(batch):
+            batch_fail(batch=batch, message=_("The uploaded file is no longer available: upload it again."))
+            return batch.status
+        try:
+            with default_storage.open(batch.upload, "rb") as file:
+                calls_import(
+                    profile=batch.profile,
+                    file=file,
+                    file_name=batch.file_name,
+                    batch=batch,
+                    progress=progress_reporter(batch.pk),
+                )
+        finally:
+            progress_forget(batch.pk)
+    if batch.status in FINAL:
+        batch_discard_upload(batch=batch)
+    return batch.status
+
+
 def _run(
     *, batch: ImportBatch, profile: ImportProfile, binary: BinaryIO, file_name: str, progress: Progress | None
 ) -> None:
     importer = None
     try:
         facts = scan(binary)
+        # Facts of the file, recorded with the outcome.
         batch.checksum, batch.size = facts.sha256, facts.size
         reader = TableReader(binary, profile=profile, facts=facts, file_name=file_name)
         importer = _Importer(profile=profile, batch=batch, progress=progress)
@@ -634,11 +675,10 @@ def _run(
                 # In the same transaction: counts and calls commit together.
                 counts_update_for_batch(batch, months=importer.months_written)
         except _Rollback:
-            batch.status = ImportBatch.Status.REJECTED
             if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
-                batch.failure_message = _("Bad rows were found, so nothing was imported (all or nothing).")
+                message = _("Bad rows were found, so nothing was imported (all or nothing).")
             else:
-                batch.failure_message = ngettext(
+                message = ngettext(
                     # The count is the bad rows': "1 row of 10 is bad", "4 of 10 rows are bad".
                     "%(bad)s row of %(read)s is bad, more than the %(limit)s %% allowed: nothing was imported.",
                     "%(bad)s of %(read)s rows are bad, more than the %(limit)s %% allowed: nothing was imported.",
@@ -648,24 +688,29 @@ def _run(
                     "read": importer.counters.rows_read,
                     "limit": batch.max_bad_percent,
                 }
+            _finish(batch, importer, status=ImportBatch.Status.REJECTED, failure_message=message)
         else:
-            batch.status = ImportBatch.Status.SUCCEEDED
+            _finish(batch, importer, status=ImportBatch.Status.SUCCEEDED)
     except ReadError as error:
-        batch.status = ImportBatch.Status.REJECTED
-        batch.failure_message = str(error)
+        _finish(batch, importer, status=ImportBatch.Status.REJECTED, failure_message=str(error))
     except Exception as error:
-        batch.status = ImportBatch.Status.FAILED
-        batch.failure_message = _("The import stopped on an error, and nothing was kept: %(error)s") % {
+        message = _("The import stopped on an error, and nothing was kept: %(error)s") % {
             "error": f"{type(error).__name__}: {error}"
         }
-        _finish(batch, importer, kept=False)
+        _finish(batch, importer, status=ImportBatch.Status.FAILED, failure_message=message)
         raise
-    _finish(batch, importer, kept=batch.status == ImportBatch.Status.SUCCEEDED)
 
 
-def _finish(batch: ImportBatch, importer: _Importer | None, *, kept: bool) -> None:
-    if importer is not None:
-        importer.counters.apply(batch, kept=kept)
-        batch.error_report = importer.report.text()
-    batch.finished_at = timezone.now()
-    batch.save()
+def _finish(
+    batch: ImportBatch, importer: _Importer | None, *, status: str, failure_message: str = ""
+) -> None:
+    if importer is None:
+        batch_finish(batch=batch, status=status, failure_message=failure_message)
+        return
+    batch_finish(
+        batch=batch,
+        status=status,
+        failure_message=failure_message,
+        counters=importer.counters.outcome(kept=status == ImportBatch.Status.SUCCEEDED),
+        error_report=importer.report.text(),
+    )
