@@ -30,6 +30,7 @@ from beats import index as sector_index
 from beats.models import Sector
 
 from .models import Call, CallCountsState, ImportBatch, MonthlyCallCount, Urgency
+from .parsing import row_hash
 from .placement import place_calls
 
 logger = logging.getLogger(__name__)
@@ -217,8 +218,6 @@ def calls_replace(*, chunk_size: int = REPLACE_CHUNK_SIZE) -> ReplaceResult:
     on where it stopped, since re-placed calls carry the new map version. The months whose calls changed
     sector are recomputed at the end, and the state records the map version.
     """
-    from .services.ingest import row_hash  # ingest imports this module for its hook
-
     index = sector_index.get_sector_index()
     version = index.version
     sector_by_code = {code.upper(): pk for pk, code in Sector.objects.active().values_list("pk", "code")}

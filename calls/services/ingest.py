@@ -33,12 +33,11 @@ durable as the caller's transaction.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import date
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -57,7 +56,7 @@ from beats.models import Sector
 
 from ..counts import counts_update_for_batch
 from ..models import Call, CallType, ImportBatch, ImportProfile, Placement, Urgency
-from ..parsing import ParsedCall, RowError, RowParser
+from ..parsing import ParsedCall, RowError, RowParser, row_hash
 from ..placement import PLACED_RULES, place_calls
 from ..readers import ReadError, TableReader, scan
 from .batches import (
@@ -204,21 +203,6 @@ class _Report:
                 "(%(count)s more problem not listed)\n", "(%(count)s more problems not listed)\n", more
             ) % {"count": more}
         return text
-
-
-def row_hash(call: ParsedCall, *, call_type_id: int | None, sector_id: int | None, placement: int) -> str:
-    parts = (
-        call.received_at.astimezone(UTC).isoformat(),
-        call_type_id,
-        call.priority,
-        call.origin,
-        None if call.lon is None else f"{call.lon:.7f}",
-        None if call.lat is None else f"{call.lat:.7f}",
-        call.source_sector_code,
-        sector_id,
-        placement,
-    )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 class _Importer:
