@@ -4,7 +4,7 @@
     .venv/bin/python bench/call_import.py --rows 200000          # one size
     .venv/bin/python bench/call_import.py --profile              # cProfile of a 50,000-row import
 
-For each size, `calls.synthetic.write_demo_cad` writes a file of the demo territory (Windows-1252, `;`,
+For each size, `demo.cad_export.write_demo_cad` writes a file of the demo territory (Windows-1252, `;`,
 MTM8 coordinates with decimal commas, two years of calls) to a temporary folder; then, each in a process of
 its own, against PostgreSQL (DATABASE_URL, default postgres://root:root@127.0.0.1:5432/proximity_bench_calls,
 created if missing and migrated; only the demo sectors and the demo call types are seeded, not the demo):
@@ -203,7 +203,7 @@ def run_child(kind: str, path: str) -> dict:
 
 
 def generate(folder: str, rows: int) -> tuple[str, object, float]:
-    from calls.synthetic import write_demo_cad
+    from demo.cad_export import write_demo_cad
 
     path = os.path.join(folder, f"cad-{rows}.csv")
     started = time.perf_counter()
