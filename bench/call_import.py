@@ -146,7 +146,7 @@ def time_phases() -> dict[str, float]:
     from django.db.backends.base.base import BaseDatabaseWrapper
 
     from calls.parsing import RowParser
-    from calls.services import ingest
+    from calls.services import chunks, ingest, upsert
 
     phases: dict[str, float] = {}
 
@@ -164,13 +164,13 @@ def time_phases() -> dict[str, float]:
 
     timed(ingest, "scan", "scan (checksum, UTF-8 check)")
     timed(RowParser, "parse_chunk", "parse (incl. projection)")
-    timed(ingest._Importer, "locate", "place")
-    timed(ingest._Importer, "count_quality", "quality counters")
-    timed(ingest._Importer, "call_type_ids", " of which call types")
-    timed(ingest._Importer, "prepare", "digests + staging rows")
-    timed(ingest._Importer, "write", "repeats + handing to the writer")
-    timed(ingest._Importer, "drain", "waiting for the writer")
-    timed(ingest._Importer, "write_rows", " [writer thread: COPY + upsert + FK checks, overlapped]")
+    timed(chunks.ChunkImporter, "locate", "place")
+    timed(chunks.ChunkImporter, "count_quality", "quality counters")
+    timed(chunks.ChunkImporter, "call_type_ids", " of which call types")
+    timed(chunks.ChunkImporter, "prepare", "digests + staging rows")
+    timed(chunks.ChunkImporter, "write", "repeats + handing to the writer")
+    timed(upsert.ChunkWriter, "drain", "waiting for the writer")
+    timed(upsert.ChunkWriter, "write_rows", " [writer thread: COPY + upsert + FK checks, overlapped]")
     timed(ingest, "counts_update_for_batch", "monthly counts")
     timed(BaseDatabaseWrapper, "commit", "commit")
     return phases
