@@ -70,7 +70,7 @@ rounds; in brackets the part spent in the queries (SQL ms):
 Reading them: the reads of the counts are flat where the database is concerned — the same queries at every
 size, their SQL time moving with the machine's load as SELECT 1's does — while the naive read of the calls
 grows with them (290× for 100× the calls). What still grows a little in sector_deltas is Python:
-calls.statistics.exact_poisson_p_value sums the binomial tails, whose length grows with √(the counts
+calls.exact_test.exact_poisson_p_value sums the binomial tails, whose length grows with √(the counts
 compared), so it follows the size of the monthly counts, not the number of rows. The first measurement
 (term by term) was 5.0 / 9.0 / 17.6 ms; summing long tails in numpy blocks brought 10M to 12.0 ms (best
 8.1) on a busier machine, ~145× below the naive read.
