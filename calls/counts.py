@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -93,11 +93,11 @@ def _in_months(months: list[date]) -> Q:
     return condition
 
 
-def _month_of_call():
+def _month_of_call() -> TruncMonth:
     return TruncMonth("received_at", tzinfo=service_zone())
 
 
-def months_of_calls(calls) -> list[date]:
+def months_of_calls(calls: QuerySet[Call]) -> list[date]:
     """The distinct months (service zone) of a queryset of calls, oldest first."""
     moments = calls.annotate(month=_month_of_call()).order_by().values_list("month", flat=True).distinct()
     return sorted({moment.date() for moment in moments})

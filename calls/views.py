@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -73,7 +73,7 @@ def _quality(batch: ImportBatch) -> list[dict]:
 @staff_member_required
 @permission_required("calls.view_importbatch", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def import_list(request):
+def import_list(request: HttpRequest) -> HttpResponse:
     """The upload form (for those who may import) and the recent batches."""
     can_upload = request.user.has_perm("calls.add_importbatch")
     form = None
@@ -106,7 +106,7 @@ def import_list(request):
 @staff_member_required
 @permission_required("calls.view_importbatch", raise_exception=True)
 @require_GET
-def import_detail(request, batch_id: int):
+def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     """One batch: its progress (live with JavaScript, as of loading without), quality and error report."""
     batch = get_object_or_404(ImportBatch.objects.select_related("profile", "uploaded_by"), pk=batch_id)
     progress = _progress(batch)
@@ -132,7 +132,7 @@ def import_detail(request, batch_id: int):
 @staff_member_required
 @permission_required("calls.add_importbatch", raise_exception=True)
 @require_POST
-def import_retry(request, batch_id: int):
+def import_retry(request: HttpRequest, batch_id: int) -> HttpResponse:
     """Run a failed batch again from the file it kept (a crash, a time limit, the database away)."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     if batch_retry(batch=batch, start=calls_import_task.delay):
@@ -146,7 +146,7 @@ def import_retry(request, batch_id: int):
 @staff_member_required
 @permission_required("calls.view_importbatch", raise_exception=True)
 @require_GET
-def import_progress_json(request, batch_id: int):
+def import_progress_json(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     return JsonResponse(_progress(batch))
 
@@ -155,7 +155,7 @@ def import_progress_json(request, batch_id: int):
 @staff_member_required
 @permission_required("calls.view_importbatch", raise_exception=True)
 @require_GET
-def import_report(request, batch_id: int):
+def import_report(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The batch's bad rows as CSV, for a spreadsheet: BOM (Excel reads UTF-8), no cell runs as a formula."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     if not batch.error_report:

@@ -116,7 +116,7 @@ class ChunkWriter:
         batch_id: int,
         counters: ImportCounters,
         counted: Callable[[], None],
-    ):
+    ) -> None:
         self.source = source
         self.map_version_id = map_version_id
         self.batch_id = batch_id
