@@ -125,6 +125,7 @@ def _run(
     *, batch: ImportBatch, profile: ImportProfile, binary: BinaryIO, file_name: str, progress: Progress | None
 ) -> None:
     importer = None
+    status, message = ImportBatch.Status.SUCCEEDED, ""
     try:
         facts = scan(binary)
         # Facts of the file, recorded with the outcome.
@@ -140,6 +141,7 @@ def _run(
                 # In the same transaction: counts and calls commit together.
                 counts_update_for_batch(batch, months=importer.writer.months_written)
         except _Rollback:
+            status = ImportBatch.Status.REJECTED
             if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
                 message = _("Bad rows were found, so nothing was imported (all or nothing).")
             else:
@@ -153,17 +155,15 @@ def _run(
                     "read": importer.counters.rows_read,
                     "limit": batch.max_bad_percent,
                 }
-            _finish(batch, importer, status=ImportBatch.Status.REJECTED, failure_message=message)
-        else:
-            _finish(batch, importer, status=ImportBatch.Status.SUCCEEDED)
     except ReadError as error:
-        _finish(batch, importer, status=ImportBatch.Status.REJECTED, failure_message=str(error))
+        status, message = ImportBatch.Status.REJECTED, str(error)
     except Exception as error:
         message = _("The import stopped on an error, and nothing was kept: %(error)s") % {
             "error": f"{type(error).__name__}: {error}"
         }
         _finish(batch, importer, status=ImportBatch.Status.FAILED, failure_message=message)
         raise
+    _finish(batch, importer, status=status, failure_message=message)
 
 
 def _finish(
