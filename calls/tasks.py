@@ -1,8 +1,13 @@
 """Celery entry points of the calls app: each loads its rows by id and calls a service."""
 
+from datetime import date
+
 from celery import shared_task
 from django.conf import settings
 
+from beats.models import SectorMapVersion
+
+from .counts import calls_replace, counts_recompute, counts_recompute_for_call_types
 from .models import ImportBatch
 from .services.ingest import calls_import_upload
 
@@ -35,10 +40,6 @@ def calls_counts_recompute_task(
     """Recompute monthly counts: of the months given ("YYYY-MM-DD"), of the months holding calls of the call
     types given (reclassified), or — with neither, as the nightly schedule runs it — re-place the calls left on
     an older sector map and then recompute every month. Returns the number of months recomputed (0: all)."""
-    from datetime import date
-
-    from .counts import calls_replace, counts_recompute, counts_recompute_for_call_types
-
     if call_type_ids:
         return len(counts_recompute_for_call_types(call_type_ids=call_type_ids))
     if months:
@@ -57,10 +58,6 @@ def calls_replace_task(sector_map_version_id: int | None = None) -> int | None:
     Enqueued once per new SectorMapVersion: a task for a version that is no longer the newest returns at once
     (None), since the task of the newest does the work. Returns how many calls changed sector.
     """
-    from beats.models import SectorMapVersion
-
-    from .counts import calls_replace
-
     if sector_map_version_id is not None:
         newest = SectorMapVersion.objects.order_by("-id").values_list("id", flat=True).first()
         if newest != sector_map_version_id:
