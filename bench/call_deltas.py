@@ -17,7 +17,7 @@ For each size N, in ascending order, the calls table is grown to N calls (the ro
               bench/call_import.py): 24 months (the 24 full months before this month, America/Toronto),
               with a yearly season and a slow trend; the 17 demo sectors in proportion to their population,
               3.5 % unplaced (no coordinates, no sector); the demo call types in proportion to the weights of
-              calls.synthetic (urgent / non-urgent / other mix); times spread evenly within each month, so
+              demo.cad_model (urgent / non-urgent / other mix); times spread evenly within each month, so
               the received_at indexes grow at their ends as a real feed's would. Then VACUUM ANALYZE, as
               autovacuum would after such a load.
   recompute   calls.counts.counts_recompute(), the full recomputation `manage.py recompute_call_stats` runs:
@@ -70,7 +70,7 @@ rounds; in brackets the part spent in the queries (SQL ms):
 Reading them: the reads of the counts are flat where the database is concerned — the same queries at every
 size, their SQL time moving with the machine's load as SELECT 1's does — while the naive read of the calls
 grows with them (290× for 100× the calls). What still grows a little in sector_deltas is Python:
-calls.statistics.exact_poisson_p_value sums the binomial tails, whose length grows with √(the counts
+calls.exact_test.exact_poisson_p_value sums the binomial tails, whose length grows with √(the counts
 compared), so it follows the size of the monthly counts, not the number of rows. The first measurement
 (term by term) was 5.0 / 9.0 / 17.6 ms; summing long tails in numpy blocks brought 10M to 12.0 ms (best
 8.1) on a busier machine, ~145× below the naive read.
@@ -105,9 +105,9 @@ SIZES = (100_000, 1_000_000, 10_000_000)
 REPEAT = 9
 MONTHS = 24
 SOURCE = "bench-deltas"  # the generated calls' source: incident numbers are unique per source
-UNPLACED_RATE = 0.035  # calls.synthetic.NO_COORDINATES_RATE: no coordinates, no source sector code
+UNPLACED_RATE = 0.035  # demo.cad_export.NO_COORDINATES_RATE: no coordinates, no source sector code
 SEASON = 0.12  # ± this share over the year, highest in July
-TREND_PER_YEAR = 0.03  # calls.synthetic.TREND_PER_YEAR
+TREND_PER_YEAR = 0.03  # demo.cad_model.TREND_PER_YEAR
 JITTER_DEGREES = 0.006  # coordinates around the sector's label point (~500 m); only stored, never read here
 
 
@@ -209,7 +209,7 @@ def generation_parameters() -> dict:
     from beats.index import get_sector_index
     from beats.models import Sector
     from calls.models import CallType
-    from calls.synthetic import _TYPES  # the demo's relative frequencies of the call types
+    from demo.cad_model import CALL_TYPE_PROFILES  # the demo's relative frequencies of the call types
     from demo.calls import demo_profile
 
     sectors = list(Sector.objects.active().order_by("code"))
@@ -222,7 +222,7 @@ def generation_parameters() -> dict:
         point = shapely.geometry.shape(sector.geometry).representative_point()
         points[sector.pk] = (point.x, point.y)
     types = {t.code: t for t in CallType.objects.filter(source=demo_profile().source)}
-    weight_of = {demo.code: profile.weight for demo, profile in _TYPES}
+    weight_of = {demo.code: profile.weight for demo, profile in CALL_TYPE_PROFILES}
     codes = sorted(code for code in weight_of if code in types)
     return {
         "sector_ids": [sector.pk for sector in sectors] + [None],

@@ -4,7 +4,7 @@
     .venv/bin/python bench/call_import.py --rows 200000          # one size
     .venv/bin/python bench/call_import.py --profile              # cProfile of a 50,000-row import
 
-For each size, `calls.synthetic.write_demo_cad` writes a file of the demo territory (Windows-1252, `;`,
+For each size, `demo.cad_export.write_demo_cad` writes a file of the demo territory (Windows-1252, `;`,
 MTM8 coordinates with decimal commas, two years of calls) to a temporary folder; then, each in a process of
 its own, against PostgreSQL (DATABASE_URL, default postgres://root:root@127.0.0.1:5432/proximity_bench_calls,
 created if missing and migrated; only the demo sectors and the demo call types are seeded, not the demo):
@@ -118,7 +118,7 @@ def measure(kind: str, path: str) -> dict:
     if kind == "idle":
         return {"seconds": 0.0, "rows": 0}
     from calls.models import ImportBatch, ImportProfile
-    from calls.services import calls_import
+    from calls.services.ingest import calls_import
 
     profile = ImportProfile.objects.get(name="longueuil-cad-demo")
     phases = time_phases()
@@ -145,8 +145,8 @@ def time_phases() -> dict[str, float]:
     seconds (in brackets) overlap them, and "waiting for the writer" is the part they did not hide."""
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    from calls import services
     from calls.parsing import RowParser
+    from calls.services import chunks, ingest, upsert
 
     phases: dict[str, float] = {}
 
@@ -162,16 +162,16 @@ def time_phases() -> dict[str, float]:
 
         setattr(owner, name, wrapper)
 
-    timed(services, "scan", "scan (checksum, UTF-8 check)")
+    timed(ingest, "scan", "scan (checksum, UTF-8 check)")
     timed(RowParser, "parse_chunk", "parse (incl. projection)")
-    timed(services._Importer, "locate", "place")
-    timed(services._Importer, "count_quality", "quality counters")
-    timed(services._Importer, "call_type_ids", " of which call types")
-    timed(services._Importer, "prepare", "digests + staging rows")
-    timed(services._Importer, "write", "repeats + handing to the writer")
-    timed(services._Importer, "drain", "waiting for the writer")
-    timed(services._Importer, "write_rows", " [writer thread: COPY + upsert + FK checks, overlapped]")
-    timed(services, "counts_update_for_batch", "monthly counts")
+    timed(chunks.ChunkImporter, "locate", "place")
+    timed(chunks.ChunkImporter, "count_quality", "quality counters")
+    timed(chunks.ChunkImporter, "call_type_ids", " of which call types")
+    timed(chunks.ChunkImporter, "prepare", "digests + staging rows")
+    timed(chunks.ChunkImporter, "write", "repeats + handing to the writer")
+    timed(upsert.ChunkWriter, "drain", "waiting for the writer")
+    timed(upsert.ChunkWriter, "write_rows", " [writer thread: COPY + upsert + FK checks, overlapped]")
+    timed(ingest, "counts_update_for_batch", "monthly counts")
     timed(BaseDatabaseWrapper, "commit", "commit")
     return phases
 
@@ -203,7 +203,7 @@ def run_child(kind: str, path: str) -> dict:
 
 
 def generate(folder: str, rows: int) -> tuple[str, object, float]:
-    from calls.synthetic import write_demo_cad
+    from demo.cad_export import write_demo_cad
 
     path = os.path.join(folder, f"cad-{rows}.csv")
     started = time.perf_counter()
@@ -253,7 +253,7 @@ def profile_import(folder: str) -> None:
     django.setup()
     from beats.index import get_sector_index
     from calls.models import ImportProfile
-    from calls.services import calls_import
+    from calls.services.ingest import calls_import
 
     get_sector_index()
     profile = ImportProfile.objects.get(name="longueuil-cad-demo")

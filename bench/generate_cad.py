@@ -1,4 +1,4 @@
-"""Benchmark and tool: write a synthetic CAD export of the demo territory (calls.synthetic) and time it.
+"""Benchmark and tool: write a synthetic CAD export of the demo territory (demo.cad_export) and time it.
 
     .venv/bin/python bench/generate_cad.py 1000000 /tmp/cad-1m.csv [--start 2024-01-01 --end 2025-12-31
         --seed 2026 --bad-row-rate 0.001 --duplicate-rate 0.0]
@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) 
 
 import numpy as np
 
-from calls.synthetic import write_demo_cad
+from demo.cad_export import write_demo_cad
 
 FIXED_LINE = (
     "LGL-2025-0000123;2025-07-14 23:41:07;BRUIT;Bruit excessif;3;911;306245,45;5043727,95;VL-03\r\n"

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from beats import index as sector_index
 from beats.models import Sector
 
 from .models import Call, CallCountsState, ImportBatch, MonthlyCallCount, Urgency
+from .parsing import row_hash
 from .placement import place_calls
 
 logger = logging.getLogger(__name__)
@@ -92,11 +93,11 @@ def _in_months(months: list[date]) -> Q:
     return condition
 
 
-def _month_of_call():
+def _month_of_call() -> TruncMonth:
     return TruncMonth("received_at", tzinfo=service_zone())
 
 
-def months_of_calls(calls) -> list[date]:
+def months_of_calls(calls: QuerySet[Call]) -> list[date]:
     """The distinct months (service zone) of a queryset of calls, oldest first."""
     moments = calls.annotate(month=_month_of_call()).order_by().values_list("month", flat=True).distinct()
     return sorted({moment.date() for moment in moments})
@@ -217,8 +218,6 @@ def calls_replace(*, chunk_size: int = REPLACE_CHUNK_SIZE) -> ReplaceResult:
     on where it stopped, since re-placed calls carry the new map version. The months whose calls changed
     sector are recomputed at the end, and the state records the map version.
     """
-    from .services import row_hash  # services imports this module for its hook
-
     index = sector_index.get_sector_index()
     version = index.version
     sector_by_code = {code.upper(): pk for pk, code in Sector.objects.active().values_list("pk", "code")}

@@ -14,7 +14,6 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
@@ -183,7 +182,3 @@ class TableReader:
                 yield line, dict(zip(names, values, strict=False))
         finally:
             workbook.close()
-
-
-def open_path(path: str | Path) -> BinaryIO:
-    return Path(path).open("rb")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from django.db.models import Min, Q, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +91,9 @@ class SectorDelta:
     baseline: Delta | None
 
 
-def _filtered_counts(*, urgency: str | None, category: CallCategory | int | None):
+def _filtered_counts(
+    *, urgency: str | None, category: CallCategory | int | None
+) -> QuerySet[MonthlyCallCount]:
     counts = MonthlyCallCount.objects.all()
     if urgency:
         counts = counts.filter(urgency=urgency)
@@ -169,7 +171,16 @@ def sector_deltas(
         by_sector[sector_id][counted_month] = n
         total[counted_month] += n
 
-    def row(kind, sector_id, code, name, population, started_on, monthly, window) -> SectorDelta:
+    def row(
+        kind: RowKind,
+        sector_id: int | None,
+        code: str,
+        name: str,
+        population: int | None,
+        started_on: date | None,
+        monthly: dict[date, int],
+        window: list[date] | None,
+    ) -> SectorDelta:
         count = monthly.get(month, 0)
         has_data = first_month is not None
 

@@ -2,7 +2,8 @@
 
 Pure Python (standard library only): no models, no database. The selectors that read the monthly counts pass
 plain numbers in and get small frozen dataclasses back, so the dashboard, the map and the CSV export show the same
-figures. docs/statistics.md explains the numbers to analysts in plain words.
+figures. docs/statistics.md explains the numbers to analysts in plain words. The exact test that says whether a
+change is real is calls.exact_test's.
 
 "Exposure" below is how much time (or population × time) a count was collected over, in any unit as long as the
 two sides of a comparison use the same one: a 12-month baseline total has exposure 12 next to a month's count with
@@ -10,25 +11,16 @@ exposure 1.
 """
 
 import math
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
-import numpy as np
+from .exact_test import checked_count, checked_exposure, exact_poisson_p_value
 
 SIGNIFICANCE_LEVEL = 0.05
 
 Significance = Literal["significant", "not significant"]
-
-# As R's binom.test: outcomes whose probability equals the observed one's up to rounding count as "as extreme".
-_RELATIVE_TOLERANCE = 1e-7
-# Tail terms are summed relative to the observed outcome's probability (1); below this the rest cannot show.
-_NEGLIGIBLE = 1e-17
-# Tail terms summed one by one before switching to numpy blocks of _BLOCK_TERMS (see _tail_sum).
-_SCALAR_TERMS = 128
-_BLOCK_TERMS = 1024
 
 
 def percent_change(current: float, reference: float) -> float | None:
@@ -73,51 +65,6 @@ def baseline_mean(monthly_counts: Sequence[float], months: int) -> float | None:
     return math.fsum(window) / months
 
 
-def exact_poisson_p_value(a: int, b: int, *, a_exposure: float = 1.0, b_exposure: float = 1.0) -> float:
-    """Two-sided p-value of "the two counts come from the same underlying rate" (exact conditional test).
-
-    Given the total n = a + b, the share that falls on the first side follows a binomial law with probability
-    a_exposure / (a_exposure + b_exposure) when the rates are equal. The p-value is the probability of all the
-    outcomes no more likely than the one observed (R's binom.test, same tolerance). Read it as: "if nothing had
-    changed, how often would chance alone give a split at least this lopsided?" — small means the change is real.
-
-    Only the two tails are summed, from log-gamma anchors, so the cost grows with √n, not n (n in the millions
-    is fine). A p-value below ~1e-300 is returned as 0.0.
-    """
-    a, b = _count(a), _count(b)
-    a_exposure, b_exposure = _exposure(a_exposure), _exposure(b_exposure)
-    n = a + b
-    if n == 0:
-        return 1.0
-    log_total = math.log(a_exposure + b_exposure)
-    log_p = math.log(a_exposure) - log_total
-    log_q = math.log(b_exposure) - log_total
-    log_n_factorial = math.lgamma(n + 1)
-
-    def log_pmf(i: int) -> float:
-        return log_n_factorial - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q
-
-    log_observed = log_pmf(a)
-    threshold = log_observed + math.log1p(_RELATIVE_TOLERANCE)
-    mode = _binomial_mode(n, a_exposure, b_exposure)
-    # Probabilities rise up to the mode and fall after it, so the outcomes no more likely than the observed one
-    # are a prefix [0, low] and a suffix [high, n]; binary search finds both ends in O(log n).
-    low = _last_at_most(log_pmf, threshold, 0, mode)
-    high = _first_at_most(log_pmf, threshold, mode, n)
-    if low >= high:
-        return 1.0
-    rho = a_exposure / b_exposure
-    total = 0.0
-    if low >= 0:
-        total += _tail_sum(math.exp(log_pmf(low) - log_observed), low, 0, -1, lambda i: i / (n - i + 1) / rho)
-    if high <= n:
-        total += _tail_sum(
-            math.exp(log_pmf(high) - log_observed), high, n, 1, lambda i: (n - i) / (i + 1) * rho
-        )
-    log_p_value = log_observed + math.log(total)
-    return 0.0 if log_p_value < -745.0 else min(1.0, math.exp(log_p_value))
-
-
 @dataclass(frozen=True, slots=True)
 class CountComparison:
     """A count against a reference (previous month, same month last year, baseline), and whether it is noise.
@@ -153,8 +100,11 @@ def compare_counts(
     mean with exposure 1: the test must know that 120 calls over 12 months is firmer evidence than 10 in one).
     `absolute_change` is the difference of the rates (of the counts when both exposures are 1).
     """
-    current, reference = _count(current), _count(reference)
-    current_exposure, reference_exposure = _exposure(current_exposure), _exposure(reference_exposure)
+    current, reference = checked_count(current), checked_count(reference)
+    current_exposure, reference_exposure = (
+        checked_exposure(current_exposure),
+        checked_exposure(reference_exposure),
+    )
     current_rate = current / current_exposure
     reference_rate = reference / reference_exposure
     p_value = exact_poisson_p_value(
@@ -187,7 +137,7 @@ def compare_to_baseline(
     window = monthly_counts_before_start[len(monthly_counts_before_start) - months :]
     return compare_counts(
         current,
-        sum(_count(count) for count in window),
+        sum(checked_count(count) for count in window),
         current_exposure=current_months,
         reference_exposure=months,
     )
@@ -302,22 +252,6 @@ def _significance(p_value: float) -> Significance:
     return "significant" if p_value < SIGNIFICANCE_LEVEL else "not significant"
 
 
-def _count(value: int) -> int:
-    if isinstance(value, bool):
-        raise TypeError("a count must be an integer, not a boolean")
-    count = operator.index(value)  # accepts numpy integers, refuses 2.5
-    if count < 0:
-        raise ValueError("a count cannot be negative")
-    return count
-
-
-def _exposure(value: float) -> float:
-    exposure = float(value)
-    if not (math.isfinite(exposure) and exposure > 0):
-        raise ValueError("an exposure must be a positive number")
-    return exposure
-
-
 def _pool(counts: int | Sequence[int], exposure: float | Sequence[float]) -> tuple[int, float, int]:
     """Sum a group's counts and exposures; also return the number of sectors."""
     if isinstance(counts, Sequence):
@@ -326,13 +260,13 @@ def _pool(counts: int | Sequence[int], exposure: float | Sequence[float]) -> tup
         if isinstance(exposure, Sequence):
             if len(exposure) != len(counts):
                 raise ValueError("one exposure per sector, or a single one for all")
-            total_exposure = math.fsum(_exposure(value) for value in exposure)
+            total_exposure = math.fsum(checked_exposure(value) for value in exposure)
         else:
-            total_exposure = _exposure(exposure) * len(counts)
-        return sum(_count(count) for count in counts), total_exposure, len(counts)
+            total_exposure = checked_exposure(exposure) * len(counts)
+        return sum(checked_count(count) for count in counts), total_exposure, len(counts)
     if isinstance(exposure, Sequence):
         raise ValueError("a list of exposures needs a list of counts")
-    return _count(counts), _exposure(exposure), 1
+    return checked_count(counts), checked_exposure(exposure), 1
 
 
 def _pool_group(
@@ -346,77 +280,3 @@ def _pool_group(
     if sectors_before != sectors_after:
         raise ValueError("a group must list the same sectors before and after")
     return count_before, exposure_before, count_after, exposure_after
-
-
-def _binomial_mode(n: int, a_exposure: float, b_exposure: float) -> int:
-    # P(i) / P(i - 1) = (n - i + 1) / i × a_exposure / b_exposure: probabilities rise while that is ≥ 1.
-    mode = min(n, max(0, math.floor((n + 1) * a_exposure / (a_exposure + b_exposure))))
-    while mode < n and (n - mode) * a_exposure > (mode + 1) * b_exposure:
-        mode += 1
-    while mode > 0 and (n - mode + 1) * a_exposure < mode * b_exposure:
-        mode -= 1
-    return mode
-
-
-def _last_at_most(log_pmf: Callable[[int], float], threshold: float, start: int, mode: int) -> int:
-    """Largest i in [start, mode] with log_pmf(i) <= threshold (log_pmf rises there), or start - 1."""
-    if log_pmf(mode) <= threshold:
-        return mode
-    below, above = start - 1, mode
-    while above - below > 1:
-        middle = (below + above) // 2
-        if log_pmf(middle) <= threshold:
-            below = middle
-        else:
-            above = middle
-    return below
-
-
-def _first_at_most(log_pmf: Callable[[int], float], threshold: float, mode: int, stop: int) -> int:
-    """Smallest i in [mode, stop] with log_pmf(i) <= threshold (log_pmf falls there), or stop + 1."""
-    if log_pmf(mode) <= threshold:
-        return mode
-    above, below = mode, stop + 1
-    while below - above > 1:
-        middle = (above + below) // 2
-        if log_pmf(middle) <= threshold:
-            below = middle
-        else:
-            above = middle
-    return below
-
-
-def _tail_sum(term: float, start: int, stop: int, step: int, ratio: Callable) -> float:
-    """Sum a tail outwards from `start`, each term `ratio(i)` times the previous, until the rest is negligible.
-
-    `ratio` takes an index or a numpy array of indices. A tail spans a few standard deviations, √n terms: the
-    first _SCALAR_TERMS one by one (small counts, the usual case, stay cheap), the rest in numpy blocks, so a
-    month of 25,000 calls costs about what a month of 2,500 does.
-    """
-    total = 0.0
-    i = start
-    for _ in range(_SCALAR_TERMS):
-        total += term
-        if i == stop:
-            return total
-        r = ratio(i)
-        # Ratios only shrink further out, so what is left is at most a geometric series.
-        if r < 1.0 and term * r / (1.0 - r) <= _NEGLIGIBLE:
-            return total
-        term *= r
-        i += step
-    while True:
-        last = i + step * (_BLOCK_TERMS - 1)
-        if (last - stop) * step > 0:
-            last = stop
-        indices = np.arange(i, last + step, step, dtype=np.float64)
-        terms = term * np.concatenate(([1.0], np.cumprod(ratio(indices[:-1]))))
-        total += float(terms.sum())
-        if last == stop:
-            return total
-        term = float(terms[-1])
-        r = float(ratio(last))
-        if r < 1.0 and term * r / (1.0 - r) <= _NEGLIGIBLE:
-            return total
-        term *= r
-        i = last + step

@@ -2,21 +2,16 @@
 
 import csv
 import io
-import logging
-from functools import partial
-from pathlib import PurePath
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,61 +20,12 @@ from config.spreadsheets import neutralise_cell
 
 from .forms import ImportUploadForm, max_upload_bytes
 from .models import CallType, ImportBatch, Urgency
-from .tasks import calls_import_task, import_progress, upload_path
-
-logger = logging.getLogger(__name__)
+from .services.batches import batch_queue, batch_retry, import_progress
+from .tasks import calls_import_task
 
 RECENT_BATCHES = 25
 UNMAPPED_EXAMPLES = 10
 COUNTERS = ("rows_read", "created", "updated", "unchanged", "rejected")
-
-
-def _queue_import(form: ImportUploadForm, user) -> ImportBatch:
-    """Store the upload privately and create its batch (queued); the task is sent once both are committed."""
-    upload = form.cleaned_data["file"]
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            profile=form.cleaned_data["profile"],
-            file_name=PurePath(upload.name).name[:255],
-            size=upload.size,
-            uploaded_by=user,
-            mode=form.cleaned_data["mode"],
-            max_bad_percent=form.cleaned_data["max_bad_percent"],
-            language=translation.get_language() or "",
-        )
-        batch.upload = default_storage.save(upload_path(batch.pk, batch.file_name), upload)
-        batch.save(update_fields=["upload"])
-        transaction.on_commit(partial(_start_import, batch.pk))
-    return batch
-
-
-def _start_import(batch_id: int) -> None:
-    # Without Redis (the demo) Celery runs the task right here, inside the request; the batch page then shows
-    # the finished batch. A failed import has marked its batch failed already; only a broker that refused the
-    # message leaves it queued, and then nothing would ever run it.
-    try:
-        calls_import_task.delay(batch_id)
-    except Exception:
-        logger.exception("import of batch %s could not be started", batch_id)
-        ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
-            status=ImportBatch.Status.FAILED,
-            finished_at=timezone.now(),
-            failure_message=_("The import could not be started; the file is kept: try again later."),
-        )
-
-
-def _retry_import(batch: ImportBatch) -> bool:
-    """Queue a failed batch again from its kept upload; False when it cannot run again (not failed, or the file
-    is gone). The status moves only from failed, so a double click queues it once."""
-    if not batch.upload or not default_storage.exists(batch.upload):
-        return False
-    with transaction.atomic():
-        requeued = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.FAILED).update(
-            status=ImportBatch.Status.QUEUED, started_at=None, finished_at=None, failure_message=""
-        )
-        if requeued:
-            transaction.on_commit(partial(_start_import, batch.pk))
-    return bool(requeued)
 
 
 def _progress(batch: ImportBatch) -> dict:
@@ -127,7 +73,7 @@ def _quality(batch: ImportBatch) -> list[dict]:
 @staff_member_required
 @permission_required("calls.view_importbatch", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def import_list(request):
+def import_list(request: HttpRequest) -> HttpResponse:
     """The upload form (for those who may import) and the recent batches."""
     can_upload = request.user.has_perm("calls.add_importbatch")
     form = None
@@ -136,7 +82,15 @@ def import_list(request):
             raise PermissionDenied
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            batch = _queue_import(form, request.user)
+            batch = batch_queue(
+                profile=form.cleaned_data["profile"],
+                upload=form.cleaned_data["file"],
+                uploaded_by=request.user,
+                mode=form.cleaned_data["mode"],
+                max_bad_percent=form.cleaned_data["max_bad_percent"],
+                language=translation.get_language() or "",
+                start=calls_import_task.delay,
+            )
             return redirect("staff:call-import", batch_id=batch.pk)
     elif can_upload:
         form = ImportUploadForm()
@@ -152,7 +106,7 @@ def import_list(request):
 @staff_member_required
 @permission_required("calls.view_importbatch", raise_exception=True)
 @require_GET
-def import_detail(request, batch_id: int):
+def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     """One batch: its progress (live with JavaScript, as of loading without), quality and error report."""
     batch = get_object_or_404(ImportBatch.objects.select_related("profile", "uploaded_by"), pk=batch_id)
     progress = _progress(batch)
@@ -178,10 +132,10 @@ def import_detail(request, batch_id: int):
 @staff_member_required
 @permission_required("calls.add_importbatch", raise_exception=True)
 @require_POST
-def import_retry(request, batch_id: int):
+def import_retry(request: HttpRequest, batch_id: int) -> HttpResponse:
     """Run a failed batch again from the file it kept (a crash, a time limit, the database away)."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
-    if _retry_import(batch):
+    if batch_retry(batch=batch, start=calls_import_task.delay):
         messages.success(request, _("The import was started again."))
     else:
         messages.error(request, _("This import cannot be started again: upload the file again."))
@@ -192,7 +146,7 @@ def import_retry(request, batch_id: int):
 @staff_member_required
 @permission_required("calls.view_importbatch", raise_exception=True)
 @require_GET
-def import_progress_json(request, batch_id: int):
+def import_progress_json(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     return JsonResponse(_progress(batch))
 
@@ -201,7 +155,7 @@ def import_progress_json(request, batch_id: int):
 @staff_member_required
 @permission_required("calls.view_importbatch", raise_exception=True)
 @require_GET
-def import_report(request, batch_id: int):
+def import_report(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The batch's bad rows as CSV, for a spreadsheet: BOM (Excel reads UTF-8), no cell runs as a formula."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     if not batch.error_report:

@@ -1,8 +1,8 @@
 """The demo's 911 calls: the call-type mapping of the demo dispatch export, and two years of its calls.
 
-The calls come from `calls.synthetic.write_demo_cad` (seasons, hours, a slow trend, and a programme effect
+The calls come from `demo.cad_export.write_demo_cad` (seasons, hours, a slow trend, and a programme effect
 on non-urgent calls that the analysts' figures must find), written to a temporary file and imported with
-`calls.services.calls_import` through the shipped profile "longueuil-cad-demo", exactly as an analyst's
+`calls.services.ingest.calls_import` through the shipped profile "longueuil-cad-demo", exactly as an analyst's
 upload would be. A few bad rows are left in on purpose, in threshold mode, so that the demo's batch has an
 error report and a data-quality panel to look at.
 """
@@ -19,9 +19,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from calls.models import Call, CallCategory, CallType, ImportBatch, ImportProfile, Urgency
-from calls.services import calls_import
-from calls.synthetic import DEMO_CALL_TYPES, write_demo_cad
+from calls.services.ingest import calls_import
 from common.months import add_months, month_start
+
+from .cad_export import write_demo_cad
+from .cad_model import DEMO_CALL_TYPES
 
 DEMO_PROFILE = "longueuil-cad-demo"
 # Demo-sized: about 2,500 calls a month for some 430,000 residents (a real service answers more), so that
@@ -34,7 +36,7 @@ DEMO_CALL_SEED = 2026
 DEMO_BAD_ROW_RATE = 0.0005
 DEMO_MAX_BAD_PERCENT = 1
 
-# Names of the categories the demo call types map to (calls.synthetic's slugs), in French and English.
+# Names of the categories the demo call types map to (demo.cad_model's slugs), in French and English.
 DEMO_CATEGORIES = {
     "administrative": ("Administratif", "Administrative"),
     "alarm": ("Alarmes", "Alarms"),
@@ -103,7 +105,7 @@ def demo_seed_calls(*, today: datetime.date | None = None, rows: int | None = No
     there, nothing is imported again and no batch is added. Otherwise the import upserts by incident number,
     so a repeated file changes nothing and a later window updates the calls it shares with the earlier one.
 
-    Calls calls_import, which must run outside a transaction (see calls.services): the batch row is committed
+    Calls calls_import, which must run outside a transaction (see calls.services.ingest): the batch row is committed
     on its own and the calls are all kept or all rolled back.
     """
     rows = getattr(settings, "DEMO_CALL_ROWS", DEMO_CALL_ROWS) if rows is None else rows

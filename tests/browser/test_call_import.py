@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from calls.models import Call, ImportBatch, ImportProfile
-from calls.synthetic import write_demo_cad
 from calls.tasks import calls_import_task
+from demo.cad_export import write_demo_cad
 from tests.browser.test_accessibility import violations
 from tests.calls.test_tasks import QUEUE
 from tests.conftest import STAFF_PASSWORD, enter_second_factor

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from calls.models import CallType, ImportBatch
-from calls.services import calls_import
+from calls.services.ingest import calls_import
 
 from .conftest import csv_bytes
 

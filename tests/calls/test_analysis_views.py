@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from calls.analysis_views import parse_sort
 from calls.models import CallCategory, CallCountsState, MonthlyCallCount, Urgency
+from calls.presentation.sorting import parse_sort
 from calls.statistics import compare_counts
 from tests.beats.factories import SectorFactory
 

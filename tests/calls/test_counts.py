@@ -22,7 +22,7 @@ from calls.models import (
     Placement,
     Urgency,
 )
-from calls.services import calls_import
+from calls.services.ingest import calls_import
 from config.celery import app
 from tests.beats.factories import SectorFactory, square
 from tests.calls.conftest import csv_bytes

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from beats.models import Sector
-from calls import services
 from calls.models import Call, CallType, ImportBatch, Placement, Urgency
-from calls.services import calls_import
+from calls.services import chunks, outcome, upsert
+from calls.services.ingest import calls_import
 from tests.beats.factories import ORIGIN_LAT, ORIGIN_LON, SectorFactory, square
 
 from .conftest import csv_bytes
@@ -154,7 +154,7 @@ def test_counting_is_the_same_across_chunk_boundaries(saved_profile, monkeypatch
     profile = saved_profile()
     run(profile, [row("1", priority="1"), row("2")])
     rows = [row("1", priority="2"), row("1", priority="2"), row("2"), row("1", priority="1"), row("3")]
-    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 2)
     batch = run(profile, rows)
     assert (batch.created, batch.updated, batch.unchanged) == (1, 2, 2)
     assert Call.objects.get(incident_number="1").priority == 1
@@ -226,7 +226,7 @@ def test_long_values_are_truncated_in_the_report(saved_profile):
 
 
 def test_the_report_stops_listing_after_ten_thousand_problems(saved_profile, monkeypatch, english):
-    monkeypatch.setattr(services, "MAX_REPORTED_PROBLEMS", 3)
+    monkeypatch.setattr(outcome, "MAX_REPORTED_PROBLEMS", 3)
     batch = run(saved_profile(), [row("", time="") for _ in range(5)])
     assert batch.rejected == 5
     assert len(report_rows(batch)) == 1 + 3 + 1
@@ -234,7 +234,7 @@ def test_the_report_stops_listing_after_ten_thousand_problems(saved_profile, mon
 
 
 def test_counts_in_messages_agree_in_number(saved_profile, monkeypatch, english):
-    monkeypatch.setattr(services, "MAX_REPORTED_PROBLEMS", 3)
+    monkeypatch.setattr(outcome, "MAX_REPORTED_PROBLEMS", 3)
     batch = run(saved_profile(), [row("", time="") for _ in range(2)])
     assert batch.error_report.rstrip().endswith("(1 more problem not listed)")
 
@@ -244,8 +244,8 @@ def test_counts_in_messages_agree_in_number(saved_profile, monkeypatch, english)
 
 
 def test_a_crash_midway_leaves_no_half_batch(saved_profile, monkeypatch, english):
-    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
-    real_write = services._Importer.write_rows
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 2)
+    real_write = upsert.ChunkWriter.write_rows
     calls = []
 
     def write_then_crash(self, rows):
@@ -254,7 +254,7 @@ def test_a_crash_midway_leaves_no_half_batch(saved_profile, monkeypatch, english
             raise OSError("disk full")
         real_write(self, rows)
 
-    monkeypatch.setattr(services._Importer, "write_rows", write_then_crash)
+    monkeypatch.setattr(upsert.ChunkWriter, "write_rows", write_then_crash)
     with pytest.raises(OSError, match="disk full"):
         run(saved_profile(), [row(str(n), code=f"T{n}") for n in range(10)])
     assert calls == [2, 2, 2]
@@ -266,7 +266,7 @@ def test_a_crash_midway_leaves_no_half_batch(saved_profile, monkeypatch, english
 
 
 def test_a_database_refusal_rolls_back_the_whole_batch(saved_profile, monkeypatch):
-    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 2)
     # A priority past a small integer passes parsing but the database refuses it, in the second chunk.
     monkeypatch.setattr("calls.parsing.RowParser.parse_row", _with_huge_priority_on("3"))
     with pytest.raises(Exception):  # noqa: B017 - the driver's own error class

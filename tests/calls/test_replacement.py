@@ -18,7 +18,7 @@ from django_celery_beat.models import PeriodicTask
 from beats.models import SectorMapVersion
 from calls.counts import calls_replace
 from calls.models import Call, CallCountsState, ImportBatch, Placement
-from calls.services import calls_import
+from calls.services.ingest import calls_import
 from calls.tasks import calls_counts_recompute_task, calls_replace_task
 from config.celery import app
 from tests.beats.factories import SectorFactory, square

@@ -10,7 +10,7 @@ import shapely
 from beats.index import get_sector_index
 from beats.services import SectorImportOptions, sectors_import_geojson
 from calls.models import Call, CallType, ImportBatch, Placement
-from calls.services import calls_import
+from calls.services.ingest import calls_import
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calls.exact_test import exact_poisson_p_value
 from calls.statistics import (
     baseline_mean,
     compare_counts,
     compare_to_baseline,
     difference_in_differences,
-    exact_poisson_p_value,
     percent_change,
     rate_per_thousand,
 )

@@ -16,10 +16,11 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.urls import reverse
 
-from calls import services, tasks
 from calls.models import Call, ImportBatch, MonthlyCallCount
-from calls.services import calls_import
-from calls.tasks import PROGRESS_KEY, calls_import_task, upload_path
+from calls.services import batches, chunks, ingest, upsert
+from calls.services.batches import PROGRESS_KEY, upload_path
+from calls.services.ingest import calls_import
+from calls.tasks import calls_import_task
 from tests.workers import private_queue, real_worker
 
 from .conftest import csv_bytes
@@ -69,7 +70,7 @@ def queued(saved_profile):
 
 
 def test_the_service_reports_its_counters_after_each_chunk(saved_profile, monkeypatch):
-    monkeypatch.setattr(services, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 3)
     seen = []
 
     batch = calls_import(
@@ -87,16 +88,16 @@ def test_the_service_reports_its_counters_after_each_chunk(saved_profile, monkey
 
 
 def test_the_task_imports_the_stored_file_and_deletes_it(queued, monkeypatch):
-    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 2)
     batch = queued(csv_bytes(rows(5)))
     cached = []
-    report = tasks._report_progress
+    report = batches._report_progress
 
     def spy(batch_id, counters):
         report(batch_id, counters)
         cached.append(cache.get(PROGRESS_KEY.format(batch_id=batch_id))["rows_read"])
 
-    monkeypatch.setattr(tasks, "_report_progress", spy)
+    monkeypatch.setattr(batches, "_report_progress", spy)
 
     assert calls_import_task(batch.pk) == ImportBatch.Status.SUCCEEDED
 
@@ -110,7 +111,7 @@ def test_the_task_imports_the_stored_file_and_deletes_it(queued, monkeypatch):
 
 def test_a_batch_already_done_is_not_run_again(queued, monkeypatch):
     batch = queued(csv_bytes(rows(3)), status=ImportBatch.Status.SUCCEEDED, rows_read=3, created=3)
-    monkeypatch.setattr(tasks, "calls_import", lambda **kwargs: pytest.fail("imported twice"))
+    monkeypatch.setattr(ingest, "calls_import", lambda **kwargs: pytest.fail("imported twice"))
 
     assert calls_import_task(batch.pk) == ImportBatch.Status.SUCCEEDED
     batch.status = ImportBatch.Status.REJECTED
@@ -144,7 +145,7 @@ def test_a_failed_batch_keeps_its_file_and_runs_again(queued, monkeypatch):
         raise RuntimeError("database away")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services._Importer, "write_rows", refuse)
+        patch.setattr(upsert.ChunkWriter, "write_rows", refuse)
         with pytest.raises(RuntimeError):
             calls_import_task(batch.pk)
     batch.refresh_from_db()
@@ -172,8 +173,8 @@ def test_progress_survives_a_cache_that_is_down(queued, monkeypatch):
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(tasks.cache, "set", down)
-    monkeypatch.setattr(tasks.cache, "delete", down)
+    monkeypatch.setattr(batches.cache, "set", down)
+    monkeypatch.setattr(batches.cache, "delete", down)
 
     assert calls_import_task(batch.pk) == ImportBatch.Status.SUCCEEDED
 
@@ -205,7 +206,7 @@ def wait_until_finished(client, url, timeout=30):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_imports_an_uploaded_file(client, make_staff, saved_profile, worker, monkeypatch):
-    monkeypatch.setattr(services, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 4)
     profile = saved_profile()
     client.force_login(make_staff("analyst", "calls.add_importbatch", "calls.view_importbatch"))
     upload = ContentFile(csv_bytes(rows(10, bad={7})), name="export.csv")
@@ -270,7 +271,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_task_runs_again_to_on
         progress = None
         while time.monotonic() < deadline and process.poll() is None:
             progress = cache.get(PROGRESS_KEY.format(batch_id=batch.pk))
-            if progress and progress["created"] >= services.CHUNK_SIZE:
+            if progress and progress["created"] >= chunks.CHUNK_SIZE:
                 break
             time.sleep(0.05)
         else:

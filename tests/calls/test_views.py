@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from calls.models import Call, CallType, ImportBatch
-from calls.tasks import PROGRESS_KEY
+from calls.services.batches import PROGRESS_KEY
 from common.spreadsheets import neutralise_cell
 from config.celery import app
 

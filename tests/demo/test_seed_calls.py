@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 
 from beats.models import Sector
 from calls.models import Call, CallCategory, CallType, ImportBatch, ImportProfile, Placement, Urgency
-from calls.synthetic import DEMO_CALL_TYPES, write_demo_cad
+from demo.cad_export import write_demo_cad
+from demo.cad_model import DEMO_CALL_TYPES
 from demo.calls import (
     DEMO_BAD_ROW_RATE,
     DEMO_CALL_SEED,

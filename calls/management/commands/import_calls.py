@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import ImportBatch, ImportProfile
-from calls.services import calls_import
+from calls.services.ingest import calls_import
 from config.commands import Command as ProjectCommand
 
 

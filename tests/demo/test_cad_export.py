@@ -13,17 +13,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import shape
 
-from calls.synthetic import (
-    BAD_KINDS,
-    DEMO_CALL_TYPES,
-    HEADER,
-    NON_URGENT,
-    OTHER,
-    QUOTED,
-    URGENT,
-    GenerationSummary,
-    write_demo_cad,
-)
+from demo.cad_export import BAD_KINDS, HEADER, QUOTED, GenerationSummary, write_demo_cad
+from demo.cad_model import DEMO_CALL_TYPES, NON_URGENT, OTHER, URGENT
 from demo.territory import demo_sector_collection
 
 TYPES = {t.code: t for t in DEMO_CALL_TYPES}
