@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from beats.models import Sector
+from common.months import add_months
 
-from .counts import add_months
 from .forms import COMPARISONS
 from .presentation.chart import chart
 from .presentation.exports import csv_response, series_csv, table_csv

@@ -16,11 +16,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -28,6 +26,7 @@ from django.utils import timezone
 
 from beats import index as sector_index
 from beats.models import Sector
+from common.months import add_months, month_bounds, month_start, service_zone
 
 from .models import Call, CallCountsState, ImportBatch, MonthlyCallCount, Urgency
 from .parsing import row_hash
@@ -36,43 +35,6 @@ from .placement import place_calls
 logger = logging.getLogger(__name__)
 
 REPLACE_CHUNK_SIZE = 5000
-
-
-# --- months -------------------------------------------------------------------------------------------------
-
-
-def service_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def month_start(day: date) -> date:
-    return date(day.year, day.month, 1)
-
-
-def add_months(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(first: date, last: date) -> list[date]:
-    """The months from `first` to `last`, both included."""
-    first, last = month_start(first), month_start(last)
-    months = []
-    while first <= last:
-        months.append(first)
-        first = add_months(first, 1)
-    return months
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """[start, end) of a calendar month in the service's zone, as aware datetimes."""
-    zone = service_zone()
-    start = month_start(month)
-    following = add_months(start, 1)
-    return (
-        datetime(start.year, start.month, 1, tzinfo=zone),
-        datetime(following.year, following.month, 1, tzinfo=zone),
-    )
 
 
 def _runs(months: list[date]) -> list[tuple[date, date]]:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beats.models import Sector
+from common.months import add_months, month_range, month_start
 
-from .counts import add_months, month_range, month_start
 from .models import CallCategory, CallCountsState, MonthlyCallCount, Urgency
 from .statistics import (
     CountComparison,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.spreadsheets import neutralise_cell
+from common.spreadsheets import neutralise_cell
 
 from .forms import ImportUploadForm, max_upload_bytes
 from .models import CallType, ImportBatch, Urgency

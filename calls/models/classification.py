@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.i18n import in_active_language
+from common.i18n import in_active_language
 
 from .choices import Urgency
 

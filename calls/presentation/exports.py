@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from beats.models import Sector
-from config.spreadsheets import neutralise_cell
+from common.spreadsheets import neutralise_cell
 
 from ..selectors import Delta, MonthPoint, SectorDelta
 from .sorting import COMPARISON_COLUMNS

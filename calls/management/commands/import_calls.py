@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import ImportBatch, ImportProfile
 from calls.services.ingest import calls_import
-from config.commands import Command as ProjectCommand
+from common.commands import Command as ProjectCommand
 
 
 class Command(ProjectCommand):

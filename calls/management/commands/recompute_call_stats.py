@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from calls.counts import counts_recompute, month_range
-from config.commands import Command as ProjectCommand
+from calls.counts import counts_recompute
+from common.commands import Command as ProjectCommand
+from common.months import month_range
 
 
 def _month(value: str) -> date:
