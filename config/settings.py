@@ -379,5 +379,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, **_QUIET_CELERY},
+    # The autoreloader's "Watching for file changes" is printed by runserver already.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.utils.autoreload": {"level": "WARNING"},
+        **_QUIET_CELERY,
+    },
 }
