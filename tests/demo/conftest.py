@@ -24,3 +24,13 @@ def seeded_demo(class_database, class_media):
     `demo_seed` returned."""
     with override_settings(**SMALL_DEMO), class_database():
         return demo_seed(admin_username="admin", admin_password=DEMO_PASSWORD)
+
+
+class FromTheSeededDemo:
+    """A base for the tests that start from the seeded demo: they share one seed (`seeded_demo`); what a test
+    changes rolls back when it ends. Its portraits are drawn once, in the class media folder, which the test
+    modules' own `media` fixture names for these tests."""
+
+    @pytest.fixture
+    def media(self, class_media):
+        return class_media

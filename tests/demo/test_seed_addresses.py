@@ -12,6 +12,7 @@ from beats.models import CivicAddress, Sector
 from demo.addresses import demo_addresses, demo_addresses_csv
 from demo.services import demo_seed, demo_seed_addresses
 from tests.demo.conftest import DEMO_PASSWORD as PASSWORD
+from tests.demo.conftest import FromTheSeededDemo
 
 MUNICIPALITIES = {"Longueuil", "Brossard", "Boucherville", "Saint-Bruno-de-Montarville", "Saint-Lambert"}
 FSAS = {
@@ -76,15 +77,7 @@ def test_even_and_odd_numbers_face_each_other_along_the_street():
 
 
 @pytest.mark.django_db
-class TestFromTheSeededDemo:
-    """The tests that start from the seeded demo share one seed (tests/demo/conftest.py); what a test
-    changes rolls back when it ends."""
-
-    @pytest.fixture
-    def media(self, class_media):
-        # The portraits of the shared seed, drawn once in the class media folder.
-        return class_media
-
+class TestFromTheSeededDemo(FromTheSeededDemo):
     def test_seeding_imports_every_address_inside_a_sector_of_its_place(self, seeded_demo):
         assert seeded_demo["addresses_created"] == CivicAddress.objects.count() >= 2000
         assert seeded_demo["addresses_left_out"] == 0

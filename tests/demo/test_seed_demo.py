@@ -20,6 +20,7 @@ from demo.people import OFFICERS
 from demo.services import demo_seed, demo_staff_logins
 from demo.territory import PLACE_CENTRES, demo_sector_collection
 from tests.demo.conftest import DEMO_PASSWORD as ADMIN_PASSWORD
+from tests.demo.conftest import FromTheSeededDemo
 
 PLACES = {
     ("Longueuil", "Vieux-Longueuil"),
@@ -46,7 +47,7 @@ WGS84 = Geod(ellps="WGS84")
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def media(settings, tmp_path):
     # Seeding draws the officers' portraits: keep them out of the project's media folder.
     settings.MEDIA_ROOT = tmp_path
 
@@ -186,15 +187,7 @@ def test_running_the_command_twice_changes_nothing():
 
 
 @pytest.mark.django_db
-class TestFromTheSeededDemo:
-    """The tests that start from the seeded demo share one seed (tests/demo/conftest.py); what a test
-    changes rolls back when it ends."""
-
-    @pytest.fixture
-    def _media_root(self, class_media):
-        # The portraits of the shared seed, drawn once in the class media folder.
-        return class_media
-
+class TestFromTheSeededDemo(FromTheSeededDemo):
     def test_seeding_creates_the_17_demo_sectors(self, seeded_demo):
         counts = seeded_demo
 

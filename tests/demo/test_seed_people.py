@@ -22,6 +22,7 @@ from officers.selectors import CoverageStatus, coverage_on
 from officers.services.assignments import assignment_create
 from officers.services.officers import officer_save
 from tests.demo.conftest import DEMO_PASSWORD as PASSWORD
+from tests.demo.conftest import FromTheSeededDemo
 
 MONTREAL = ZoneInfo("America/Toronto")
 # An afternoon well after the vacant sector's story (2025-06-30), and ten days later.
@@ -191,15 +192,7 @@ def test_the_command_prints_the_staff_logins_and_the_password_once():
     assert f"Officers: {len(OFFICERS)} created" in output
 
 
-class TestFromTheSeededDemo:
-    """The tests that start from the seeded demo share one seed (tests/demo/conftest.py); what a test
-    changes rolls back when it ends."""
-
-    @pytest.fixture
-    def media(self, class_media):
-        # The portraits of the shared seed, drawn once in the class media folder.
-        return class_media
-
+class TestFromTheSeededDemo(FromTheSeededDemo):
     def test_seeding_creates_the_unit(self, seeded_demo):
         counts = seeded_demo
 
