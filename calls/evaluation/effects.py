@@ -142,7 +142,7 @@ def stacked_event_study(stack: Stack) -> tuple[tuple[EventStudyPoint, ...], floa
         return tuple(points), None
     restriction = np.zeros((len(pre), len(months)))
     restriction[np.arange(len(pre)), pre] = 1.0
-    test = fitted.results.wald_test(restriction, scalar=True)
+    test = fitted.model_based.wald_test(restriction, scalar=True)
     return tuple(points), float(test.pvalue)
 
 
@@ -155,7 +155,7 @@ def stacked_sector_effects(stack: Stack) -> tuple[SectorEffect, ...]:
     fitted = _fit(stack, columns)
     effects = []
     for index, code in enumerate(stack.treated_codes):
-        ratio = _ratio(fitted, index)
+        ratio = _ratio(fitted, index, clustered=False)
         effects.append(
             SectorEffect(
                 code=code,
@@ -177,11 +177,12 @@ def _fit(stack: Stack, regressors: np.ndarray) -> FittedCounts:
     )
 
 
-def _ratio(fitted: FittedCounts, index: int) -> RateRatio:
-    interval = np.asarray(fitted.results.conf_int(alpha=0.05))[index]
+def _ratio(fitted: FittedCounts, index: int, *, clustered: bool = True) -> RateRatio:
+    results = fitted.results if clustered else fitted.model_based
+    interval = np.asarray(results.conf_int(alpha=0.05))[index]
     return RateRatio(
         ratio=float(np.exp(fitted.params[index])),
         ci_low=float(np.exp(interval[0])),
         ci_high=float(np.exp(interval[1])),
-        p_value=float(np.asarray(fitted.results.pvalues)[index]),
+        p_value=float(np.asarray(results.pvalues)[index]),
     )

@@ -37,10 +37,18 @@ SCORE_TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class FittedCounts:
-    """The coefficients of interest (log rate ratios) and statsmodels' results for their inference."""
+    """The coefficients of interest (log rate ratios) and statsmodels' results for their inference.
+
+    `results` has the sector-clustered covariance; `model_based` the quasi-Poisson one (Poisson variance
+    scaled by the Pearson χ²: over-dispersion, not the correlation of a sector's months), for what the
+    clustered one cannot do: a coefficient that rests on a single sector (its own score sums to zero, so
+    clustering would leave it almost no variance) and joint tests of many coefficients with few programme
+    sectors (a clustered covariance of rank at most the number of sectors makes them reject far too often).
+    """
 
     params: np.ndarray
     results: GLMResultsWrapper  # conf_int(), pvalues, wald_test()
+    model_based: GLMResultsWrapper
 
 
 def fit_poisson_fixed_effects(
@@ -90,19 +98,14 @@ def fit_poisson_fixed_effects(
     # silenced "maximum iterations" warning) and computes the clustered covariance at it.
     if np.abs(model.score(beta)).max() > SCORE_TOLERANCE * max(1.0, float(y.sum())):
         raise ModelDidNotConverge
+    fixed = {"method": "newton", "start_params": beta, "maxiter": 0, "disp": False}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        results = model.fit(
-            method="newton",
-            start_params=beta,
-            maxiter=0,
-            disp=False,
-            cov_type="cluster",
-            cov_kwds={"groups": clusters[keep]},
-        )
-    if not np.all(np.isfinite(results.bse)):
+        results = model.fit(**fixed, cov_type="cluster", cov_kwds={"groups": clusters[keep]})
+        model_based = model.fit(**fixed, scale="X2")
+    if not np.all(np.isfinite(results.bse)) or not np.all(np.isfinite(model_based.bse)):
         raise ModelDidNotConverge
-    return FittedCounts(params=np.asarray(results.params), results=results)
+    return FittedCounts(params=np.asarray(results.params), results=results, model_based=model_based)
 
 
 def _informative_rows(counts: np.ndarray, fixed_effects: tuple[np.ndarray, ...]) -> np.ndarray:

@@ -88,7 +88,8 @@ class Stack:
     `sector_fe` numbers cohort × sector (the cohort-specific sector fixed effects), `month_fe` cohort ×
     relative month (the cohort-specific calendar-month effects: within a cohort a relative month is one
     calendar month), `cluster` the sector across sub-experiments (errors are clustered by sector).
-    `treated_code` is the row's sector code for programme sectors, "" for controls.
+    `sector_code` is the row's sector, `treated_code` the same for programme sectors and "" for controls,
+    `cohort_start` the month index (month_index) of the row's sub-experiment's start.
     """
 
     counts: np.ndarray
@@ -97,7 +98,9 @@ class Stack:
     cluster: np.ndarray
     treated: np.ndarray
     relative_month: np.ndarray
+    sector_code: np.ndarray
     treated_code: np.ndarray
+    cohort_start: np.ndarray
     treated_codes: tuple[str, ...]
     comparison_codes: tuple[str, ...]
     first_month: date
@@ -143,7 +146,7 @@ def build_stack(panel: EvaluationPanel, *, exclude_neighbours: bool = False) -> 
     cohorts: dict[int, list[SectorSeries]] = {}
     for sector in kept:
         cohorts.setdefault(month_index(sector.start), []).append(sector)
-    rows: list[tuple[int, int, int, int, int, int, str, date]] = []
+    rows: list[tuple[int, int, int, int, int, int, str, date, str, int]] = []
     positions = {sector.code: index for index, sector in enumerate(panel.sectors)}
     clusters: dict[str, int] = {}
     used_treated: set[str] = set()
@@ -164,13 +167,24 @@ def build_stack(panel: EvaluationPanel, *, exclude_neighbours: bool = False) -> 
                     month_fe = cohort_number * (WINDOW_BEFORE + WINDOW_AFTER + 1) + relative + WINDOW_BEFORE
                     code = sector.code if is_treated else ""
                     cohort_rows.append(
-                        (count, sector_fe, month_fe, cluster, int(is_treated), relative, code, month)
+                        (
+                            count,
+                            sector_fe,
+                            month_fe,
+                            cluster,
+                            int(is_treated),
+                            relative,
+                            code,
+                            month,
+                            sector.code,
+                            start,
+                        )
                     )
                     if not is_treated:
                         control_seen.add(sector.code)
         if not control_seen:
             warnings.append(
-                gettext("No comparison sector observed the months around %(codes)s's start: left out.")
+                gettext("Left out for lack of comparison sectors observed around their start: %(codes)s.")
                 % {"codes": ", ".join(sorted(sector.code for sector in cohorts[start]))}
             )
             continue
@@ -189,7 +203,9 @@ def build_stack(panel: EvaluationPanel, *, exclude_neighbours: bool = False) -> 
         cluster=np.asarray(columns[3]),
         treated=np.asarray(columns[4], dtype=float),
         relative_month=np.asarray(columns[5]),
+        sector_code=np.asarray(columns[8], dtype=object),
         treated_code=np.asarray(columns[6], dtype=object),
+        cohort_start=np.asarray(columns[9]),
         treated_codes=tuple(sorted(used_treated)),
         comparison_codes=tuple(sorted(used_controls)),
         first_month=min(months),
