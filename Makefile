@@ -77,6 +77,8 @@ bench: install
 	$(BIN)/python bench/call_import.py
 	$(BIN)/python bench/call_deltas.py
 	$(BIN)/python bench/report_exports.py
+	$(BIN)/python bench/evaluation_speed.py
+	$(BIN)/python bench/evaluation_coverage.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
