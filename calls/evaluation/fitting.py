@@ -41,9 +41,8 @@ class FittedCounts:
 
     `results` has the sector-clustered covariance; `model_based` the quasi-Poisson one (Poisson variance
     scaled by the Pearson χ²: over-dispersion, not the correlation of a sector's months), for what the
-    clustered one cannot do: a coefficient that rests on a single sector (its own score sums to zero, so
-    clustering would leave it almost no variance) and joint tests of many coefficients with few programme
-    sectors (a clustered covariance of rank at most the number of sectors makes them reject far too often).
+    clustered one cannot give: a coefficient that rests on a single sector (its own score sums to zero, so
+    clustering would leave it almost no variance).
     """
 
     params: np.ndarray
