@@ -76,7 +76,10 @@ def fit_poisson_fixed_effects(
         swept = _sweep(np.column_stack([working, x]), weights=mu, groups=groups)
         swept_z, swept_x = swept[:, 0], swept[:, 1:]
         weighted = swept_x * mu[:, None]
-        beta = np.linalg.solve(weighted.T @ swept_x, weighted.T @ swept_z)
+        try:
+            beta = np.linalg.solve(weighted.T @ swept_x, weighted.T @ swept_z)
+        except np.linalg.LinAlgError:  # a regressor the fixed effects explain entirely: no estimate exists
+            raise ModelDidNotConverge from None
         eta = working - (swept_z - swept_x @ beta)
         mu = np.exp(eta)
         new_deviance = _poisson_deviance(y, mu)
