@@ -12,12 +12,14 @@ different regressors:
   sectors of its own sub-experiment (the cohort's months are estimated once for all its sectors).
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from django.utils.translation import gettext
 from scipy.stats import f as f_distribution
+from scipy.stats import t as t_distribution
 
 from .displacement import Displacement, panel_displacement
 from .fitting import FittedCounts, fit_poisson_fixed_effects
@@ -111,7 +113,7 @@ def stacked_effect(stack: Stack) -> RateRatio:
     """The pooled effect: programme sector × from its start, in every sub-experiment."""
     after = stack.treated * (stack.relative_month >= 0)
     fitted = _fit(stack, after[:, None])
-    return _ratio(fitted, 0)
+    return _ratio(fitted, 0, degrees=_degrees(stack))
 
 
 def stacked_event_study(stack: Stack) -> tuple[tuple[EventStudyPoint, ...], float | None]:
@@ -131,7 +133,7 @@ def stacked_event_study(stack: Stack) -> tuple[tuple[EventStudyPoint, ...], floa
     fitted = _fit(stack, columns)
     points = [EventStudyPoint(relative_month=REFERENCE_MONTH, ratio=1.0, ci_low=1.0, ci_high=1.0)]
     for index, month in enumerate(months):
-        ratio = _ratio(fitted, index)
+        ratio = _ratio(fitted, index, degrees=_degrees(stack))
         points.append(
             EventStudyPoint(
                 relative_month=month, ratio=ratio.ratio, ci_low=ratio.ci_low, ci_high=ratio.ci_high
@@ -141,26 +143,37 @@ def stacked_event_study(stack: Stack) -> tuple[tuple[EventStudyPoint, ...], floa
     pre = [index for index, month in enumerate(months) if month < 0]
     if not pre:
         return tuple(points), None
-    return tuple(points), _pre_trend_p_value(
-        fitted, pre=pre, columns=len(months), sectors=len(stack.treated_codes)
-    )
+    return tuple(points), _pre_trend_p_value(fitted, pre=pre, months=months, sectors=len(stack.treated_codes))
 
 
-def _pre_trend_p_value(fitted: FittedCounts, *, pre: list[int], columns: int, sectors: int) -> float | None:
+def _pre_trend_p_value(
+    fitted: FittedCounts, *, pre: list[int], months: list[int], sectors: int
+) -> float | None:
     """The joint test that every pre-start coefficient is 0, from statsmodels' clustered Wald statistic.
 
     A clustered covariance of q coefficients estimated from G programme sectors is itself noisy, and the
     χ² test then rejects far too often (45 % of simulated territories with parallel trends, q = 11, G = 24).
-    As for Hotelling's T², W·(G − q) / (q·(G − 1)) is referred to F(q, G − q) instead (6–7 % there). None when
-    there are no more programme sectors than pre-start months to test: no reliable test exists then.
+    As for Hotelling's T², W·(G − q) / (q·(G − 1)) is referred to F(q, G − q) instead (4 % there). With no
+    more programme sectors than pre-start months, that test does not exist: the pre-start coefficients'
+    linear trend (one contrast) is tested instead, on F(1, G − 1). None with fewer than 2 programme sectors.
     """
     q = len(pre)
-    if sectors <= q:
+    if sectors < 2 or not q:
         return None
-    restriction = np.zeros((q, columns))
-    restriction[np.arange(q), pre] = 1.0
+    if sectors > q:
+        restriction = np.zeros((q, len(months)))
+        restriction[np.arange(q), pre] = 1.0
+        tested, denominator = q, sectors - q
+    else:
+        restriction = np.zeros((1, len(months)))
+        pre_months = np.array([months[index] for index in pre], dtype=float)
+        restriction[0, pre] = pre_months - pre_months.mean()
+        if not restriction.any():
+            return None
+        tested, denominator = 1, sectors - 1
     statistic = float(fitted.results.wald_test(restriction, scalar=True).statistic)
-    return float(f_distribution.sf(statistic * (sectors - q) / (q * (sectors - 1)), q, sectors - q))
+    scaled = statistic * denominator / (tested * (sectors - 1))
+    return float(f_distribution.sf(scaled, tested, denominator))
 
 
 def stacked_sector_effects(stack: Stack) -> tuple[SectorEffect, ...]:
@@ -172,7 +185,7 @@ def stacked_sector_effects(stack: Stack) -> tuple[SectorEffect, ...]:
     fitted = _fit(stack, columns)
     effects = []
     for index, code in enumerate(stack.treated_codes):
-        ratio = _ratio(fitted, index, clustered=False)
+        ratio = _ratio(fitted, index)
         effects.append(
             SectorEffect(
                 code=code,
@@ -194,12 +207,38 @@ def _fit(stack: Stack, regressors: np.ndarray) -> FittedCounts:
     )
 
 
-def _ratio(fitted: FittedCounts, index: int, *, clustered: bool = True) -> RateRatio:
-    results = fitted.results if clustered else fitted.model_based
-    interval = np.asarray(results.conf_int(alpha=0.05))[index]
+def _ratio(fitted: FittedCounts, index: int, *, degrees: int | None = None) -> RateRatio:
+    """exp(β[index]) with its 95 % interval and p-value: clustered, on a t with `degrees` degrees of freedom.
+
+    Without `degrees`, the quasi-Poisson covariance and the normal distribution (single-sector effects).
+    """
+    if degrees is None:
+        results = fitted.model_based
+        interval = np.asarray(results.conf_int(alpha=0.05))[index]
+        p_value = float(np.asarray(results.pvalues)[index])
+        return RateRatio(
+            ratio=float(np.exp(fitted.params[index])),
+            ci_low=float(np.exp(interval[0])),
+            ci_high=float(np.exp(interval[1])),
+            p_value=p_value,
+        )
+    estimate = float(fitted.params[index])
+    error = float(np.asarray(fitted.results.bse)[index])
+    critical = float(t_distribution.ppf(0.975, degrees))
     return RateRatio(
-        ratio=float(np.exp(fitted.params[index])),
-        ci_low=float(np.exp(interval[0])),
-        ci_high=float(np.exp(interval[1])),
-        p_value=float(np.asarray(results.pvalues)[index]),
+        ratio=math.exp(estimate),
+        ci_low=math.exp(estimate - critical * error),
+        ci_high=math.exp(estimate + critical * error),
+        p_value=float(2.0 * t_distribution.sf(abs(estimate) / error, degrees)),
     )
+
+
+def _degrees(stack: Stack) -> int:
+    """Degrees of freedom of the clustered intervals: the smaller group of sectors, less one.
+
+    Clustered errors rest on the number of sectors, and a programme effect mostly on the programme sectors:
+    with 7 of them, the normal interval covered a true effect in 87 % of simulated 17-sector territories.
+    The t with (fewer of programme or comparison sectors − 1) degrees of freedom is a conservative version
+    of Imbens & Kolesár's (2016) effective degrees of freedom for a sector-level treatment.
+    """
+    return max(1, min(len(stack.treated_codes), len(stack.comparison_codes)) - 1)

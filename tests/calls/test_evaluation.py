@@ -208,3 +208,27 @@ def test_a_model_that_does_not_converge_is_a_clear_error(monkeypatch):
         evaluate_programme(simulate_territory(seed=1, sectors=20))
     with translation.override("en"):
         assert "did not converge" in str(error.value)
+
+
+def test_leaving_out_the_neighbours_of_programme_sectors_takes_them_out_of_the_comparison():
+    panel = simulate_territory(seed=9, sectors=49)
+    programme = {sector.code for sector in panel.sectors if sector.start}
+    bordering = {code for sector in programme for code in panel.neighbours[sector]} - programme
+    everyone = evaluate_programme(panel)
+    apart = evaluate_programme(panel, exclude_neighbours=True)
+    assert bordering & set(everyone.comparison)
+    assert not bordering & set(apart.comparison)
+    assert set(apart.comparison) == set(everyone.comparison) - bordering
+    assert apart.effect.ci_low < 0.8 < apart.effect.ci_high
+    # The displacement check still reads the neighbours: they are its displacement area.
+    assert set(apart.displacement.areas["displacement"]) <= bordering
+
+
+def test_with_few_programme_sectors_the_pre_trend_is_tested_as_a_trend():
+    # 7 programme sectors: fewer than the 11 pre-start months, so the joint test gives way to the linear trend.
+    drifting = evaluate_programme(simulate_territory(seed=12, sectors=17, pre_trend=0.05))
+    assert len(drifting.treated) <= 11
+    assert drifting.pre_trend_p_value < 0.05
+    parallel = evaluate_programme(simulate_territory(seed=12, sectors=17))
+    assert parallel.pre_trend_p_value >= 0.05
+    assert parallel.effect.ci_low < 0.8 < parallel.effect.ci_high
