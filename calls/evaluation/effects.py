@@ -93,6 +93,12 @@ def evaluate_programme(panel: EvaluationPanel, *, exclude_neighbours: bool = Fal
             )
             % {"p": pre_trend}
         )
+    per_sector, without = stacked_sector_effects(stack)
+    if without:
+        warnings.append(
+            gettext("No figure of its own for %(codes)s: no calls before or no calls after the start.")
+            % {"codes": ", ".join(without)}
+        )
     displacement = panel_displacement(panel)
     return Evaluation(
         method=METHOD,
@@ -104,7 +110,7 @@ def evaluate_programme(panel: EvaluationPanel, *, exclude_neighbours: bool = Fal
         event_study=event_study,
         pre_trend_p_value=pre_trend,
         displacement=displacement,
-        per_sector=stacked_sector_effects(stack),
+        per_sector=per_sector,
         warnings=tuple(warnings),
     )
 
@@ -176,15 +182,24 @@ def _pre_trend_p_value(
     return float(f_distribution.sf(scaled, tested, denominator))
 
 
-def stacked_sector_effects(stack: Stack) -> tuple[SectorEffect, ...]:
-    """Each programme sector's own after-start ratio against the comparison sectors of its sub-experiment."""
+def stacked_sector_effects(stack: Stack) -> tuple[tuple[SectorEffect, ...], tuple[str, ...]]:
+    """Each programme sector's own after-start ratio against the comparison sectors of its sub-experiment.
+
+    Also the codes of the sectors given no figure: those without a call before or without a call after
+    their start (a ratio of 0 or infinity is no estimate, and its model would never settle).
+    """
     after = stack.relative_month >= 0
-    columns = np.column_stack([(stack.treated_code == code) & after for code in stack.treated_codes]).astype(
-        float
-    )
+    estimable, without = [], []
+    for code in stack.treated_codes:
+        rows = stack.treated_code == code
+        has_calls = stack.counts[rows & after].sum() > 0 and stack.counts[rows & ~after].sum() > 0
+        (estimable if has_calls else without).append(code)
+    if not estimable:
+        return (), tuple(without)
+    columns = np.column_stack([(stack.treated_code == code) & after for code in estimable]).astype(float)
     fitted = _fit(stack, columns)
     effects = []
-    for index, code in enumerate(stack.treated_codes):
+    for index, code in enumerate(estimable):
         ratio = _ratio(fitted, index)
         effects.append(
             SectorEffect(
@@ -195,7 +210,7 @@ def stacked_sector_effects(stack: Stack) -> tuple[SectorEffect, ...]:
                 p_value=ratio.p_value,
             )
         )
-    return tuple(effects)
+    return tuple(effects), tuple(without)
 
 
 def _fit(stack: Stack, regressors: np.ndarray) -> FittedCounts:

@@ -162,6 +162,8 @@ def build_stack(panel: EvaluationPanel, *, exclude_neighbours: bool = False) -> 
             sector_fe = cohort_number * len(panel.sectors) + positions[sector.code]
             cluster = clusters.setdefault(sector.code, len(clusters))
             for month, count in sector.counts.items():
+                if count < 0:
+                    raise ValueError("a count cannot be negative")
                 relative = month_index(month) - start
                 if -WINDOW_BEFORE <= relative <= WINDOW_AFTER:
                     month_fe = cohort_number * (WINDOW_BEFORE + WINDOW_AFTER + 1) + relative + WINDOW_BEFORE

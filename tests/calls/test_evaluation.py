@@ -232,3 +232,22 @@ def test_with_few_programme_sectors_the_pre_trend_is_tested_as_a_trend():
     parallel = evaluate_programme(simulate_territory(seed=12, sectors=17))
     assert parallel.pre_trend_p_value >= 0.05
     assert parallel.effect.ci_low < 0.8 < parallel.effect.ci_high
+
+
+def test_a_sector_without_calls_after_its_start_gets_no_figure_of_its_own_but_the_rest_stands():
+    panel = simulate_territory(seed=4, sectors=40)
+    start = add_months(FIRST, 30)
+    silent = _series("SILENT", start, [3] * 30 + [0] * 30)
+    with translation.override("en"):
+        result = evaluate_programme(EvaluationPanel(sectors=(*panel.sectors, silent)))
+    assert "SILENT" in result.treated
+    assert "SILENT" not in {effect.code for effect in result.per_sector}
+    assert any("SILENT" in warning and "no calls after" in warning for warning in result.warnings)
+    assert len(result.per_sector) == len(result.treated) - 1
+
+
+def test_a_negative_count_is_refused():
+    start = add_months(FIRST, 12)
+    panel = EvaluationPanel(sectors=(_series("A", start, [5] * 29 + [-1]), _series("B", None, [5] * 30)))
+    with pytest.raises(ValueError, match="negative"):
+        evaluate_programme(panel)
