@@ -22,6 +22,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 
 os.environ.update(dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1"))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the project root
@@ -40,7 +41,7 @@ from calls.evaluation.simulation import simulate_territory  # noqa: E402
 TARGET_SECONDS = 1.0
 
 
-def timed(function: object, repeat: int) -> float:
+def timed(function: Callable[[], object], *, repeat: int) -> float:
     function()  # warm-up
     runs = []
     for _ in range(repeat):
@@ -64,8 +65,8 @@ def main() -> None:
         f"200 sectors × 60 months, {len(frame)} observed sector-months, {len(result.treated)} programme "
         f"sectors; effect {result.effect.ratio:.3f} (95 %: {result.effect.ci_low:.3f}–{result.effect.ci_high:.3f})"
     )
-    evaluation = timed(lambda: evaluate_programme(panel), arguments.repeat)
-    baseline = timed(lambda: frame.groupby("sector")["count"].sum(), arguments.repeat)
+    evaluation = timed(lambda: evaluate_programme(panel), repeat=arguments.repeat)
+    baseline = timed(lambda: frame.groupby("sector")["count"].sum(), repeat=arguments.repeat)
     print(f"{'evaluate_programme':<22} {evaluation * 1000:>9.1f} ms")
     print(f"{'pandas groupby sum':<22} {baseline * 1000:>9.1f} ms")
     verdict = "met" if evaluation <= TARGET_SECONDS else "NOT met"

@@ -88,14 +88,14 @@ def panel_displacement(panel: EvaluationPanel) -> Displacement | None:
     for start, members in cohorts.items():
         around = {code for sector in members for code in panel.neighbours.get(sector.code, frozenset())}
         displaced = [by_code[code] for code in sorted(around - programme_codes) if code in by_code]
-        treated = _complete(members, start)
-        displacement = _complete(displaced, start)
-        control = _complete(pool, start)
+        treated = _complete(members, start=start)
+        displacement = _complete(displaced, start=start)
+        control = _complete(pool, start=start)
         if not treated or not displacement or not control:
             continue
-        a0, a1 = _window_sums(treated, start)
-        d0, d1 = _window_sums(displacement, start)
-        b0, b1 = _window_sums(control, start)
+        a0, a1 = _window_sums(treated, start=start)
+        d0, d1 = _window_sums(displacement, start=start)
+        b0, b1 = _window_sums(control, start=start)
         if b0 == 0:
             continue
         scale = (a0 + d0) / b0
@@ -111,13 +111,13 @@ def panel_displacement(panel: EvaluationPanel) -> Displacement | None:
     )
 
 
-def _complete(sectors: list[SectorSeries], start: int) -> list[SectorSeries]:
+def _complete(sectors: list[SectorSeries], *, start: int) -> list[SectorSeries]:
     """The sectors observed in every month of both windows around `start`."""
     needed = set(range(start - DISPLACEMENT_WINDOW, start + DISPLACEMENT_WINDOW))
     return [sector for sector in sectors if needed <= {month_index(month) for month in sector.counts}]
 
 
-def _window_sums(sectors: list[SectorSeries], start: int) -> tuple[float, float]:
+def _window_sums(sectors: list[SectorSeries], *, start: int) -> tuple[float, float]:
     before = after = 0.0
     for sector in sectors:
         for month, count in sector.counts.items():

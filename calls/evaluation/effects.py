@@ -118,8 +118,8 @@ def evaluate_programme(panel: EvaluationPanel, *, exclude_neighbours: bool = Fal
 def stacked_effect(stack: Stack) -> RateRatio:
     """The pooled effect: programme sector × from its start, in every sub-experiment."""
     after = stack.treated * (stack.relative_month >= 0)
-    fitted = _fit(stack, after[:, None])
-    return _ratio(fitted, 0, degrees=_degrees(stack))
+    fitted = _fit(stack, regressors=after[:, None])
+    return _ratio(fitted, index=0, degrees=_degrees(stack))
 
 
 def stacked_event_study(stack: Stack) -> tuple[tuple[EventStudyPoint, ...], float | None]:
@@ -136,10 +136,10 @@ def stacked_event_study(stack: Stack) -> tuple[tuple[EventStudyPoint, ...], floa
     columns = np.column_stack([stack.treated * (stack.relative_month == month) for month in months]).astype(
         float
     )
-    fitted = _fit(stack, columns)
+    fitted = _fit(stack, regressors=columns)
     points = [EventStudyPoint(relative_month=REFERENCE_MONTH, ratio=1.0, ci_low=1.0, ci_high=1.0)]
     for index, month in enumerate(months):
-        ratio = _ratio(fitted, index, degrees=_degrees(stack))
+        ratio = _ratio(fitted, index=index, degrees=_degrees(stack))
         points.append(
             EventStudyPoint(
                 relative_month=month, ratio=ratio.ratio, ci_low=ratio.ci_low, ci_high=ratio.ci_high
@@ -197,10 +197,10 @@ def stacked_sector_effects(stack: Stack) -> tuple[tuple[SectorEffect, ...], tupl
     if not estimable:
         return (), tuple(without)
     columns = np.column_stack([(stack.treated_code == code) & after for code in estimable]).astype(float)
-    fitted = _fit(stack, columns)
+    fitted = _fit(stack, regressors=columns)
     effects = []
     for index, code in enumerate(estimable):
-        ratio = _ratio(fitted, index)
+        ratio = _ratio(fitted, index=index)
         effects.append(
             SectorEffect(
                 code=code,
@@ -213,7 +213,7 @@ def stacked_sector_effects(stack: Stack) -> tuple[tuple[SectorEffect, ...], tupl
     return tuple(effects), tuple(without)
 
 
-def _fit(stack: Stack, regressors: np.ndarray) -> FittedCounts:
+def _fit(stack: Stack, *, regressors: np.ndarray) -> FittedCounts:
     return fit_poisson_fixed_effects(
         counts=stack.counts,
         regressors=regressors,
@@ -222,7 +222,7 @@ def _fit(stack: Stack, regressors: np.ndarray) -> FittedCounts:
     )
 
 
-def _ratio(fitted: FittedCounts, index: int, *, degrees: int | None = None) -> RateRatio:
+def _ratio(fitted: FittedCounts, *, index: int, degrees: int | None = None) -> RateRatio:
     """exp(β[index]) with its 95 % interval and p-value: clustered, on a t with `degrees` degrees of freedom.
 
     Without `degrees`, the quasi-Poisson covariance and the normal distribution (single-sector effects).

@@ -63,7 +63,7 @@ def fit_poisson_fixed_effects(
     has no call at all are dropped first (their effect is −∞ and they say nothing about β). Raises
     ModelDidNotConverge when the iterations do not settle or give non-finite values.
     """
-    keep = _informative_rows(counts, fixed_effects)
+    keep = _informative_rows(counts, fixed_effects=fixed_effects)
     y, x = counts[keep], regressors[keep]
     groups = [_indicator(labels[keep]) for labels in fixed_effects]
     mu = (y + y.mean()) / 2.0
@@ -82,7 +82,7 @@ def fit_poisson_fixed_effects(
             raise ModelDidNotConverge from None
         eta = working - (swept_z - swept_x @ beta)
         mu = np.exp(eta)
-        new_deviance = _poisson_deviance(y, mu)
+        new_deviance = _poisson_deviance(y, mu=mu)
         if not np.isfinite(new_deviance):
             raise ModelDidNotConverge
         if abs(new_deviance - deviance) <= DEVIANCE_TOLERANCE * max(1.0, new_deviance):
@@ -110,7 +110,7 @@ def fit_poisson_fixed_effects(
     return FittedCounts(params=np.asarray(results.params), results=results, model_based=model_based)
 
 
-def _informative_rows(counts: np.ndarray, fixed_effects: tuple[np.ndarray, ...]) -> np.ndarray:
+def _informative_rows(counts: np.ndarray, *, fixed_effects: tuple[np.ndarray, ...]) -> np.ndarray:
     """Rows whose every fixed-effect group has calls, repeated until stable (a dropped row can empty another)."""
     keep = np.ones(counts.shape[0], dtype=bool)
     while True:
@@ -147,6 +147,6 @@ def _sweep(values: np.ndarray, *, weights: np.ndarray, groups: list[sparse.csr_m
     raise ModelDidNotConverge
 
 
-def _poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:
+def _poisson_deviance(y: np.ndarray, *, mu: np.ndarray) -> float:
     ratio = np.where(y > 0, y / np.where(mu > 0, mu, 1.0), 1.0)
     return float(2.0 * np.sum(np.where(y > 0, y * np.log(ratio), 0.0) - (y - mu)))
