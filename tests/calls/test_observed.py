@@ -15,6 +15,9 @@ from calls.observed import observed_months
 from calls.selectors import programme_evaluation, sector_deltas, sector_monthly_series
 from calls.services.ingest import calls_import
 from common.months import service_zone
+from reports.exporters.csv import report_csv
+from reports.forms import counted_months
+from reports.selectors import Scope, monthly_report
 from tests.beats.factories import ORIGIN_LAT, ORIGIN_LON, SectorFactory, square
 from tests.conftest import SEATTLE
 
@@ -252,6 +255,8 @@ def test_the_real_seattle_sample_changes_no_figure_of_a_territory_away_from_seat
     )
     before = _figures()
     observed = observed_months()
+    report_months = counted_months()
+    report = report_csv(monthly_report(month=date(2025, 2, 1), scope=Scope.territory()), language="en")
     assert observed[0] == date(2023, 7, 1) and observed[-1] == date(2025, 2, 1)
     west_baseline = next(d for d in before[0] if d[1] == "WEST" and d[0] == date(2024, 12, 1))[5]
     assert west_baseline[:2] == (date(2023, 9, 1), sum(i % 5 + 1 for i in range(2, 14)))
@@ -266,5 +271,33 @@ def test_the_real_seattle_sample_changes_no_figure_of_a_territory_away_from_seat
     assert observed_months() == observed  # no month before the first observed one appears
     after = _figures()
     assert after == before
+    # The reports: the same month list (not back to 2010) and the same figures.
+    assert counted_months() == report_months and report_months[-1] == date(2023, 7, 1)
+    assert (
+        report_csv(monthly_report(month=date(2025, 2, 1), scope=Scope.territory()), language="en") == report
+    )
     # A month of the sample's (June 2011) is no data, not zero calls against a zero reference.
     assert all(d[2:] == (None, None, None, None) for d in after[0] if d[0] == date(2011, 6, 1))
+
+
+def test_a_report_withholds_what_rests_on_an_unobserved_month(saved_profile, west):
+    from reports.exporters.pdf import report_pdf
+    from reports.exporters.xlsx import report_xlsx
+
+    profile = saved_profile()
+    run(profile, [row("2024-01-10 10:00:00", at=INSIDE), row("2024-02-10 10:00:00", at=INSIDE)])
+    run(profile, [row("2024-04-10 10:00:00", at=INSIDE), row("2024-05-10 10:00:00", at=INSIDE)])
+    assert counted_months() == [date(2024, 5, 1), date(2024, 4, 1), date(2024, 2, 1), date(2024, 1, 1)]
+
+    report = monthly_report(month=date(2024, 4, 1), scope=Scope.territory())
+    total = report.total.calls["total"]
+    assert total.count == 1 and total.previous_month is None  # March: no data, not "1 against 0"
+    assert total.year_to_date is None and total.year_to_date_comparison is None  # March is missing
+    trend = {point.month: point.total for point in report.total.trend}
+    assert (
+        trend[date(2024, 3, 1)] is None and trend[date(2023, 12, 1)] is None and trend[date(2024, 4, 1)] == 1
+    )
+    # Every format renders it.
+    assert report_csv(report, language="fr")
+    assert report_pdf(report, language="fr")[:4] == b"%PDF"
+    assert report_xlsx(report, language="en")[:2] == b"PK"
