@@ -301,3 +301,23 @@ def test_a_report_withholds_what_rests_on_an_unobserved_month(saved_profile, wes
     assert report_csv(report, language="fr")
     assert report_pdf(report, language="fr")[:4] == b"%PDF"
     assert report_xlsx(report, language="en")[:2] == b"PK"
+
+
+def test_a_new_sector_map_that_places_the_calls_makes_their_months_observed(saved_profile, west):
+    from django.core.management import call_command
+
+    from calls.counts import calls_replace
+
+    far = run(
+        saved_profile(), [row("2024-03-05 10:00:00", at=OUTSIDE), row("2024-04-05 10:00:00", at=OUTSIDE)]
+    )
+    assert observed_months() == []
+    SectorFactory(code="FAR", geometry=square(OUTSIDE[0] - 0.005, OUTSIDE[1] - 0.005))
+    calls_replace()
+    far.refresh_from_db()
+    assert (far.placed_from, far.placed_until) == (local(2024, 3, 5, 10), local(2024, 4, 5, 10))
+    assert observed_months() == [date(2024, 3, 1), date(2024, 4, 1)]
+
+    ImportBatch.objects.update(placed_from=None, placed_until=None)
+    call_command("recompute_call_stats", stdout=io.StringIO())
+    assert observed_months() == [date(2024, 3, 1), date(2024, 4, 1)]
