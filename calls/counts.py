@@ -31,6 +31,7 @@ from common.months import add_months, month_bounds, month_start, service_zone
 from .models import Call, CallCountsState, ImportBatch, MonthlyCallCount, Urgency
 from .parsing import row_hash
 from .placement import place_calls
+from .services.batches import batch_periods_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,8 @@ def calls_replace(*, chunk_size: int = REPLACE_CHUNK_SIZE) -> ReplaceResult:
     Works in chunks of `chunk_size` calls, each in its own transaction with its rows locked (an import writing
     the same calls waits, or is waited for): a run stopped half-way has lost nothing, and the next run carries
     on where it stopped, since re-placed calls carry the new map version. The months whose calls changed
-    sector are recomputed at the end, and the state records the map version.
+    sector are recomputed at the end, with the import batches' periods of placed calls (calls.observed), and
+    the state records the map version.
     """
     index = sector_index.get_sector_index()
     version = index.version
@@ -271,6 +273,8 @@ def calls_replace(*, chunk_size: int = REPLACE_CHUNK_SIZE) -> ReplaceResult:
     with transaction.atomic():
         state = _state_for_update()
         _replace_months(sorted(months))
+        if moved:
+            batch_periods_recompute()
         state.sector_map_version_id = version
         state.replaced_at = state.updated_at = timezone.now()
         state.save(update_fields=["sector_map_version", "replaced_at", "updated_at"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from django.db.models import Min, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ from beats.models import Sector
 from common.months import add_months, month_range, month_start
 
 from .models import CallCategory, CallCountsState, MonthlyCallCount, Urgency
+from .observed import observed_months
 from .statistics import (
     CountComparison,
     DiDResult,
@@ -72,9 +73,11 @@ class Delta:
 class SectorDelta:
     """One row of the analysts' table: a sector, the unplaced calls, or the whole territory.
 
-    A comparison is None when its reference months precede the first month with counts (no data is not
-    zero calls), and the baseline also when the sector has no programme start date or fewer than
-    `baseline_months` months of data before it. Rates are None without a population (unplaced calls).
+    `count` is None when the month is not observed (calls.observed: no import covered it; no data is not zero
+    calls), and then every comparison too. A comparison is None when one of its reference months is not
+    observed, and the baseline also when the sector has no programme start date or fewer than
+    `baseline_months` observed months of data before it. Rates are None without a population (unplaced
+    calls) or a count.
     """
 
     kind: RowKind
@@ -84,7 +87,7 @@ class SectorDelta:
     population: int | None
     programme_started_on: date | None
     month: date
-    count: int
+    count: int | None
     rate_per_thousand: float | None
     previous_month: Delta | None
     same_month_last_year: Delta | None
@@ -131,7 +134,9 @@ def sector_deltas(
     started in); then a row for the unplaced calls and one for the whole territory (every count, including
     sectors since deactivated). Optionally only one urgency class or one category.
 
-    Three queries whatever the number of calls: the sectors, the first month with counts, the counts.
+    Only observed months count (calls.observed): an unobserved month, current or reference, is no data.
+
+    Three queries whatever the number of calls: the sectors, the observed months, the counts.
     """
     if baseline_months < 1:
         raise ValueError("a baseline needs at least one month")
@@ -142,16 +147,16 @@ def sector_deltas(
         .order_by("code")
         .values_list("pk", "code", "name", "population", "programme_started_on")
     )
-    # The calendar starts with the first month holding any count, whatever the filter: before it there is no
-    # data, while a filtered month without rows is a real zero.
-    first_month = MonthlyCallCount.objects.aggregate(first=Min("month"))["first"]
+    # A month no import observed is no data, whatever the filter; an observed month without rows (for the
+    # filter, or at all) is a real zero.
+    observed = set(observed_months())
 
     def baseline_window(started_on: date | None) -> list[date] | None:
-        if started_on is None or first_month is None:
+        if started_on is None:
             return None
         start = month_start(started_on)
         window = month_range(add_months(start, -baseline_months), add_months(start, -1))
-        return window if window[0] >= first_month else None
+        return window if observed.issuperset(window) else None
 
     windows = {pk: baseline_window(started_on) for pk, _, _, _, started_on in sectors}
     wanted = {month, previous, last_year}
@@ -181,11 +186,10 @@ def sector_deltas(
         monthly: dict[date, int],
         window: list[date] | None,
     ) -> SectorDelta:
-        count = monthly.get(month, 0)
-        has_data = first_month is not None
+        count = monthly.get(month, 0) if month in observed else None
 
         def against(months: list[date]) -> Delta | None:
-            if not has_data or months[0] < first_month:
+            if count is None or not observed.issuperset(months):
                 return None
             return _delta(count, months, monthly, population)
 
@@ -198,7 +202,7 @@ def sector_deltas(
             programme_started_on=started_on,
             month=month,
             count=count,
-            rate_per_thousand=rate_per_thousand(count, population),
+            rate_per_thousand=None if count is None else rate_per_thousand(count, population),
             previous_month=against([previous]),
             same_month_last_year=against([last_year]),
             baseline=against(window) if window else None,
@@ -218,13 +222,21 @@ def sector_deltas(
 
 @dataclass(frozen=True, slots=True)
 class MonthPoint:
+    """One month of a sector's calls; every count None when the month is not observed (no data)."""
+
     month: date
-    urgent: int
-    non_urgent: int
-    other: int  # "other" and not yet mapped
+    urgent: int | None
+    non_urgent: int | None
+    other: int | None  # "other" and not yet mapped
 
     @property
-    def total(self) -> int:
+    def observed(self) -> bool:
+        return self.urgent is not None
+
+    @property
+    def total(self) -> int | None:
+        if not self.observed:
+            return None
         return self.urgent + self.non_urgent + self.other
 
 
@@ -232,8 +244,9 @@ def sector_monthly_series(
     sector: Sector | int | None, months: int = 24, *, end: date | None = None
 ) -> list[MonthPoint]:
     """Urgent, non-urgent and other calls per month, the `months` months up to `end` (default: this month in
-    the service's zone), oldest first, with zeros for months without calls. `sector` None: the unplaced calls.
-    One query."""
+    the service's zone), oldest first, with zeros for observed months without calls and None for months no
+    import observed (calls.observed). `sector` None: the unplaced calls. Two queries: the observed months
+    (over the batches) and the counts."""
     last = month_start(end or timezone.localdate())
     calendar = month_range(add_months(last, -(months - 1)), last)
     sector_id = getattr(sector, "pk", sector)
@@ -251,6 +264,7 @@ def sector_monthly_series(
     for counted_month, urgency, n in rows:
         key = urgency if urgency in (Urgency.URGENT, Urgency.NON_URGENT) else "other"
         by_month[counted_month][key] += n
+    observed = set(observed_months())
     return [
         MonthPoint(
             month=m,
@@ -258,6 +272,8 @@ def sector_monthly_series(
             non_urgent=by_month[m][Urgency.NON_URGENT],
             other=by_month[m]["other"],
         )
+        if m in observed
+        else MonthPoint(month=m, urgent=None, non_urgent=None, other=None)
         for m in calendar
     ]
 
@@ -274,7 +290,11 @@ def programme_evaluation(
 ) -> DiDResult:
     """Difference-in-differences of programme ("treated") sectors against comparison sectors: calls in the
     `after` months against the `before` months (each a (first, last) pair of months, both included), per
-    month of exposure. See calls.statistics.difference_in_differences for how to read it. One query."""
+    month of exposure. See calls.statistics.difference_in_differences for how to read it.
+
+    Only observed months count (calls.observed): a window's unobserved months are left out of its sums and
+    its exposure, and a window with no observed month is refused (ValueError). Two queries: the observed
+    months and the counts."""
     treated_ids = [getattr(sector, "pk", sector) for sector in treated]
     comparison_ids = [getattr(sector, "pk", sector) for sector in comparison]
     if not treated_ids or not comparison_ids:
@@ -285,6 +305,11 @@ def programme_evaluation(
     after_months = month_range(*after)
     if set(before_months) & set(after_months):
         raise ValueError("the before and after windows overlap")
+    observed = set(observed_months())
+    before_months = [month for month in before_months if month in observed]
+    after_months = [month for month in after_months if month in observed]
+    if not before_months or not after_months:
+        raise ValueError("a window has no observed month (no import covered it)")
     rows = (
         _filtered_counts(urgency=urgency, category=category)
         .filter(sector_id__in=treated_ids + comparison_ids, month__in=before_months + after_months)

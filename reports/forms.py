@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beats.models import Sector
-from calls.models import MonthlyCallCount
+from calls.observed import observed_months
 from common.months import add_months, month_start
 
 from .exporters import FORMATS
@@ -19,8 +19,9 @@ TERRITORY = "territory"
 
 
 def counted_months() -> list[date]:
-    """The months that have call counts, newest first."""
-    return list(MonthlyCallCount.objects.order_by("-month").values_list("month", flat=True).distinct())
+    """The months the imports observed (calls.observed), newest first: none before the first observed one,
+    none in a gap between imports. One query."""
+    return observed_months()[::-1]
 
 
 def default_month(months: list[date], *, today: date | None = None) -> date | None:

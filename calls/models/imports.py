@@ -206,6 +206,11 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The first and last received time of the batch's calls placed in a sector (none: null): the months an
+    # import observed, so that a month no import covered reads as no data, never as zero calls. Calls outside
+    # the territory or unplaced never extend it (calls.observed).
+    placed_from = models.DateTimeField(_("first placed call"), null=True, blank=True)
+    placed_until = models.DateTimeField(_("last placed call"), null=True, blank=True)
     error_report = models.TextField(
         _("error report"), blank=True, help_text=_("CSV: line, field, value, reason (first 10,000 problems).")
     )

@@ -29,11 +29,14 @@ def _nice_step(maximum: float, ticks: int = 5) -> int:
 
 
 def chart(points: list[MonthPoint]) -> dict:
-    """Coordinates of a line chart of the months' urgent, non-urgent and other calls (drawn as inline SVG)."""
+    """Coordinates of a line chart of the months' urgent, non-urgent and other calls (drawn as inline SVG).
+
+    A month no import observed is a gap: each line is drawn as the segments between such months, never
+    through a zero."""
     left, top = CHART_MARGIN["left"], CHART_MARGIN["top"]
     width = CHART_WIDTH - left - CHART_MARGIN["right"]
     height = CHART_HEIGHT - top - CHART_MARGIN["bottom"]
-    highest = max((max(p.urgent, p.non_urgent, p.other) for p in points), default=0)
+    highest = max((max(p.urgent, p.non_urgent, p.other) for p in points if p.observed), default=0)
     step = _nice_step(highest)
     top_value = max(step, math.ceil(highest / step) * step)
     count = len(points)
@@ -46,7 +49,14 @@ def chart(points: list[MonthPoint]) -> dict:
 
     series = []
     for key, label, colour, dash, marker in SERIES_STYLE:
-        coordinates = [(x(i), y(getattr(point, key))) for i, point in enumerate(points)]
+        segments: list[list[tuple[float, float]]] = [[]]
+        for i, point in enumerate(points):
+            if point.observed:
+                segments[-1].append((x(i), y(getattr(point, key))))
+            elif segments[-1]:
+                segments.append([])
+        segments = [segment for segment in segments if segment]
+        coordinates = [coordinate for segment in segments for coordinate in segment]
         series.append(
             {
                 "key": key,
@@ -54,7 +64,7 @@ def chart(points: list[MonthPoint]) -> dict:
                 "colour": colour,
                 "dash": dash,
                 "marker": marker,
-                "points": " ".join(f"{cx},{cy}" for cx, cy in coordinates),
+                "segments": [" ".join(f"{cx},{cy}" for cx, cy in segment) for segment in segments],
                 "markers": [
                     {
                         "x": cx,

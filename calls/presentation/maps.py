@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from ..forms import COMPARISONS
 from ..selectors import Delta, SectorDelta
 from .formatting import number
-from .table import comparison_cell
+from .table import comparison_cell, no_data
 
 # Bins of the map's diverging scale, in % change; a significant change falls in the first bin whose upper
 # bound it does not exceed. Blues for fewer calls, oranges for more: readable by most colour-blind readers.
@@ -50,7 +50,7 @@ def map_data(rows: list[SectorDelta]) -> dict:
             continue
         entry = {
             "url": reverse("staff:call-analysis-sector", kwargs={"code": row.code}),
-            "count": number(row.count),
+            "count": no_data() if row.count is None else number(row.count),
         }
         for attribute, _label in COMPARISONS:
             delta = getattr(row, attribute)

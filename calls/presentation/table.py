@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from ..selectors import Delta, MonthPoint, SectorDelta
 from .filters import Filters
@@ -33,13 +33,18 @@ def comparison_cell(delta: Delta | None) -> dict:
     }
 
 
+def no_data() -> str:
+    """What a figure of a month no import observed reads: never a zero."""
+    return gettext("no data")
+
+
 def table_row(row: SectorDelta) -> dict:
     return {
         "row": row,
         "url": reverse("staff:call-analysis-sector", kwargs={"code": row.code})
         if row.kind == "sector"
         else None,
-        "count": number(row.count),
+        "count": no_data() if row.count is None else number(row.count),
         "rate": number(row.rate_per_thousand, 2),
         "comparisons": [comparison_cell(getattr(row, attribute)) for _k, attribute, _h in COMPARISON_COLUMNS],
     }
@@ -93,7 +98,9 @@ def series_rows(points: list[MonthPoint]) -> list[dict]:
                 number(point.non_urgent),
                 number(point.other),
                 number(point.total),
-            ],
+            ]
+            if point.observed
+            else [no_data()] * 4,
         }
         for point in points
     ]

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -220,3 +221,17 @@ def _report_progress(batch_id: int, counters: dict[str, int]) -> None:
         cache.set(PROGRESS_KEY.format(batch_id=batch_id), counters, PROGRESS_TIMEOUT)
     except Exception:  # an import must never stop because its progress could not be shown
         logger.warning("import progress not recorded for batch %s", batch_id, exc_info=True)
+
+
+def batch_periods_recompute() -> int:
+    """Every succeeded batch's period (placed_from, placed_until) read again from the placed calls that record
+    it as their last batch; returns the batches updated. For when placements changed after the import (a new
+    sector map: calls.counts.calls_replace) or by hand (`manage.py recompute_call_stats`). A call re-imported
+    unchanged keeps its first batch, which then covers its month. One UPDATE."""
+    from ..models import Call
+
+    placed = Call.objects.filter(batch=OuterRef("pk"), sector__isnull=False).order_by().values("batch")
+    return ImportBatch.objects.filter(status=ImportBatch.Status.SUCCEEDED).update(
+        placed_from=Subquery(placed.annotate(first=Min("received_at")).values("first")),
+        placed_until=Subquery(placed.annotate(last=Max("received_at")).values("last")),
+    )

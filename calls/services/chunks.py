@@ -5,6 +5,7 @@ that tells an unchanged row, counted (the batch's quality panel and progress), a
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 
@@ -49,6 +50,9 @@ class ChunkImporter:
         self.report = ErrorReport()
         self.writing = True
         self.progress_due = False
+        # The received times of the first and last call placed in a sector (the batch's observed period).
+        self.placed_from: datetime | None = None
+        self.placed_until: datetime | None = None
         self.writer = ChunkWriter(
             source=self.source,
             map_version_id=self.map_version_id,
@@ -71,9 +75,12 @@ class ChunkImporter:
     def count_quality(
         self, calls: list[ParsedCall], sector_ids: list[int | None], placements: list[int]
     ) -> None:
-        """The batch's quality panel, read off the placements."""
+        """The batch's quality panel, read off the placements, and the period of its placed calls."""
         counters = self.counters
+        placed_times = []
         for call, sector_id, placement in zip(calls, sector_ids, placements, strict=True):
+            if sector_id is not None:  # by the map or by the source's sector code
+                placed_times.append(call.received_at)
             if placement in PLACED_RULES:
                 source_code = call.source_sector_code.upper()
                 if source_code and source_code != self.code_by_sector[sector_id].upper():
@@ -85,6 +92,12 @@ class ChunkImporter:
                 counters.outside_territory += 1
             if placement == Placement.UNPLACED:
                 counters.unplaced += 1
+        if placed_times:  # one min and max per chunk
+            first, last = min(placed_times), max(placed_times)
+            if self.placed_from is None or first < self.placed_from:
+                self.placed_from = first
+            if self.placed_until is None or last > self.placed_until:
+                self.placed_until = last
 
     # --- classifying --------------------------------------------------------------------------------------
 

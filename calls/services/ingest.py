@@ -172,10 +172,14 @@ def _finish(
     if importer is None:
         batch_finish(batch=batch, status=status, failure_message=failure_message)
         return
+    # Only a batch whose calls were kept observed its months.
+    kept = status == ImportBatch.Status.SUCCEEDED
+    batch.placed_from = importer.placed_from if kept else None
+    batch.placed_until = importer.placed_until if kept else None
     batch_finish(
         batch=batch,
         status=status,
         failure_message=failure_message,
-        counters=importer.counters.outcome(kept=status == ImportBatch.Status.SUCCEEDED),
+        counters=importer.counters.outcome(kept=kept),
         error_report=importer.report.text(),
     )

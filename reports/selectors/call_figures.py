@@ -12,6 +12,7 @@ from django.db.models import Sum
 
 from beats.models import Sector
 from calls.models import MonthlyCallCount, Urgency
+from calls.observed import observed_months
 from calls.selectors import Delta, MonthPoint, SectorDelta, sector_deltas
 from calls.statistics import CountComparison, compare_counts
 from common.months import add_months, month_range
@@ -46,7 +47,8 @@ def call_figures(
     ids = {sector.pk for sector in sectors}
     this_year = month_range(date(month.year, 1, 1), month)
     last_year = [add_months(m, -12) for m in this_year]
-    first_month = MonthlyCallCount.objects.order_by("month").values_list("month", flat=True).first()
+    # Months no import observed are no data: a year to date missing one is withheld, and so is its comparison.
+    observed = set(observed_months())
     ytd: defaultdict[tuple[str, int | str | None, bool], int] = defaultdict(
         int
     )  # (class, sector id or "territory", this year?) → calls
@@ -61,9 +63,14 @@ def call_figures(
         for cls in ("total", urgency):
             ytd[(cls, sector_id, current)] += n
             ytd[(cls, "territory", current)] += n
-    has_last_year = first_month is not None and last_year[0] >= first_month
+    has_this_year = observed.issuperset(this_year)
+    has_last_year = has_this_year and observed.issuperset(last_year)
 
-    def year_to_date(cls: str, keys: Iterable[int | str]) -> tuple[int, int | None, CountComparison | None]:
+    def year_to_date(
+        cls: str, keys: Iterable[int | str]
+    ) -> tuple[int | None, int | None, CountComparison | None]:
+        if not has_this_year:
+            return None, None, None
         now = sum(ytd[(cls, key, True)] for key in keys)
         if not has_last_year:
             return now, None, None
@@ -79,10 +86,14 @@ def call_figures(
         for sector in sectors:
             row = by_id.get(sector.pk)
             if row is None:  # a deactivated sector asked for by code: its own counts, no comparisons
-                count = sum(
-                    MonthlyCallCount.objects.filter(
-                        sector=sector, month=month, **({"urgency": urgency} if urgency else {})
-                    ).values_list("count", flat=True)
+                count = (
+                    sum(
+                        MonthlyCallCount.objects.filter(
+                            sector=sector, month=month, **({"urgency": urgency} if urgency else {})
+                        ).values_list("count", flat=True)
+                    )
+                    if month in observed
+                    else None
                 )
                 figures[sector.pk] = CallFigures(count, None, None, None, *year_to_date(cls, [sector.pk]))
                 continue
@@ -106,7 +117,7 @@ def call_figures(
             figures["total"] = figures[sectors[0].pk]
         else:
             parts = [by_id[pk] for pk in ids]
-            count = sum(part.count for part in parts)
+            count = None if month not in observed else sum(part.count for part in parts)
             figures["total"] = CallFigures(
                 count,
                 _sum_deltas(count, [part.previous_month for part in parts]),
@@ -119,9 +130,11 @@ def call_figures(
 
 
 def call_trends(*, month: date, areas: Areas, scope: Scope, sector_ids: set[int]) -> None:
-    """Each area's calls over the TREND_MONTHS months up to `month` (one query). The territory's total counts
+    """Each area's calls over the TREND_MONTHS months up to `month` (two queries: the observed months and the
+    counts); a month no import observed is no data (its counts None), never zero. The territory's total counts
     every call (unplaced ones and deactivated sectors' too), a municipality's the sum of its sectors."""
     calendar = month_range(add_months(month, -(TREND_MONTHS - 1)), month)
+    observed = set(observed_months())
     counts = MonthlyCallCount.objects.filter(month__gte=calendar[0], month__lte=month)
     if scope.kind != "territory":
         counts = counts.filter(sector_id__in=sector_ids)
@@ -137,5 +150,7 @@ def call_trends(*, month: date, areas: Areas, scope: Scope, sector_ids: set[int]
         monthly = by_area[key]
         area.trend = [
             MonthPoint(m, monthly[m][Urgency.URGENT], monthly[m][Urgency.NON_URGENT], monthly[m]["other"])
+            if m in observed
+            else MonthPoint(m, None, None, None)
             for m in calendar
         ]

@@ -48,13 +48,15 @@ class Scope:
 
 @dataclass(frozen=True, slots=True)
 class CallFigures:
-    """One urgency class (or all calls) for the month, with its comparisons (None: no data to compare with)."""
+    """One urgency class (or all calls) for the month, with its comparisons (None: no data to compare with).
+    The count is None when no import observed the month, the year to date when one of its months is missing
+    (calls.observed): no data, never zero."""
 
-    count: int
+    count: int | None
     previous_month: Delta | None
     same_month_last_year: Delta | None
     baseline: Delta | None
-    year_to_date: int
+    year_to_date: int | None
     last_year_to_date: int | None
     year_to_date_comparison: CountComparison | None
 

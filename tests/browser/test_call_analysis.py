@@ -13,6 +13,7 @@ from django.utils import translation
 from calls.models import MonthlyCallCount, Urgency
 from tests.beats.factories import SectorFactory, square
 from tests.browser.test_accessibility import LANGUAGES, violations
+from tests.calls.observing import observe
 from tests.conftest import STAFF_PASSWORD, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -20,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def put(sector, month: date, n: int, urgency=Urgency.NON_URGENT):
     MonthlyCallCount.objects.create(sector=sector, month=month, urgency=urgency, count=n)
+    observe(month)  # the import these counts stand for
 
 
 @pytest.fixture

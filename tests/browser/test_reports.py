@@ -15,6 +15,7 @@ from reports.tasks import generate_reports_task
 from tests.beats.factories import SectorFactory, square
 from tests.browser.test_accessibility import LANGUAGES, violations
 from tests.browser.test_call_analysis import sign_in
+from tests.calls.observing import observe
 from tests.reports.test_tasks import QUEUE
 from tests.workers import real_worker
 
@@ -25,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def counts(migration_data):
     centre = SectorFactory(code="VL-01", name="Centre", geometry=square(-73.50, 45.50))
     dix30 = SectorFactory(code="BR-01", name="DIX30", municipality="Brossard", geometry=square(-73.49, 45.50))
+    observe(date(2024, 12, 1), date(2025, 1, 1))  # the import these counts stand for
     for month in (date(2024, 12, 1), date(2025, 1, 1)):
         for sector, n in ((centre, 12), (dix30, 3)):
             MonthlyCallCount.objects.create(sector=sector, month=month, urgency=Urgency.NON_URGENT, count=n)

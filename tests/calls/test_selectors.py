@@ -12,6 +12,7 @@ from calls.models import CallCategory, MonthlyCallCount, Urgency
 from calls.selectors import programme_evaluation, sector_deltas, sector_monthly_series
 from calls.statistics import compare_counts, difference_in_differences
 from tests.beats.factories import SectorFactory
+from tests.calls.observing import observe
 from tests.calls.test_counts import local, make_call, make_type
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def put(sector, month: date, n: int, urgency=Urgency.NON_URGENT, category=None):
     MonthlyCallCount.objects.create(sector=sector, month=month, urgency=urgency, category=category, count=n)
+    observe(month)  # the import these counts stand for
 
 
 def by_code(rows):
@@ -127,6 +129,12 @@ def test_inactive_sectors_count_in_the_total_only():
 
 def test_no_counts_at_all():
     SectorFactory(code="A")
+    # No import observed the month: no data, not zero calls.
+    rows = by_code(sector_deltas(month=date(2024, 1, 1)))
+    assert rows["A"].count is None and rows["A"].rate_per_thousand is None
+    assert rows["A"].previous_month is None and rows["A"].baseline is None
+    # An import observed it (its placed calls fell elsewhere): zero calls.
+    observe(date(2024, 1, 1))
     rows = by_code(sector_deltas(month=date(2024, 1, 1)))
     assert rows["A"].count == 0
     assert rows["A"].previous_month is None and rows["A"].baseline is None
@@ -142,6 +150,7 @@ def test_reading_deltas_never_reads_the_calls_and_costs_the_same_with_more_calls
     django_assert_max_num_queries,
 ):
     sectors = [SectorFactory(programme_started_on=date(2024, 6, 1)) for _ in range(3)]
+    observe(date(2023, 1, 1), date(2024, 5, 1))  # the imports the calls below stand for
     kind = make_type("A")
     for day in (3, 9):
         for sector in sectors:
@@ -160,9 +169,10 @@ def test_reading_deltas_never_reads_the_calls_and_costs_the_same_with_more_calls
 
     assert len(many) == len(few)
     assert not any("calls_call" in sql for sql in few + many)
-    with django_assert_max_num_queries(1):
+    # Each also reads the observed months: one query over the import batches, never the calls.
+    with django_assert_max_num_queries(2):
         sector_monthly_series(sectors[0], end=date(2024, 5, 1))
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         programme_evaluation(
             treated=sectors[:1],
             comparison=sectors[1:],
@@ -180,6 +190,7 @@ def test_the_monthly_series_splits_urgent_from_non_urgent_with_zeros():
     put(sector, date(2024, 3, 1), 5, Urgency.NON_URGENT)
     put(None, date(2024, 3, 1), 9, Urgency.NON_URGENT)
     put(sector, date(2023, 10, 1), 100)  # before the window
+    observe(date(2024, 1, 1), date(2024, 3, 1))  # February was imported too: a month without calls
 
     series = sector_monthly_series(sector, months=3, end=date(2024, 3, 20))
 

@@ -15,6 +15,7 @@ from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner,
 from officers.models import Assignment
 from outreach.models import Activity, ActivityType, Campaign, CampaignType
 from tests.beats.factories import SectorFactory
+from tests.calls.observing import observe
 from tests.calls.test_counts import make_call, make_type
 from tests.officers.factories import AbsenceFactory, AssignmentFactory, OfficerFactory
 
@@ -45,6 +46,7 @@ def unit(db):
         make_type("N1", Urgency.NON_URGENT),
         make_type("O1", Urgency.OTHER),
     ]
+    observe(date(2023, 3, 1), date(2025, 3, 1))  # the import these calls stand for
     rng = random.Random(7)
     for month in months_between(date(2023, 3, 1), date(2025, 3, 1)):
         for sector in (a, b, c, d, None):

@@ -16,6 +16,7 @@ from contacts.models import Channel, Contact, ContactCategory, Partner, PartnerT
 from reports.exporters.csv import COLUMNS, report_csv
 from reports.selectors import Scope, monthly_report
 from tests.beats.factories import SectorFactory
+from tests.calls.observing import observe
 from tests.calls.test_counts import make_call, make_type
 from tests.officers.factories import OfficerFactory
 from tests.reports.conftest import MONTH, local
@@ -39,6 +40,7 @@ def small_unit(db, settings):
     first = SectorFactory(code="G-01", name="Centre", programme_started_on=date(2025, 1, 1))
     second = SectorFactory(code="G-02", name='=HYPERLINK("http://x")', municipality="Brossard")
     urgent, other = make_type("U", Urgency.URGENT), make_type("N", Urgency.NON_URGENT)
+    observe(date(2024, 12, 1), date(2025, 2, 1))  # the import these calls stand for
     for day in range(1, 8):
         make_call(local(2025, 2, day, 10), call_type=urgent if day % 2 else other, sector=first)
         make_call(local(2025, 1, day, 10), call_type=other, sector=first)

@@ -18,6 +18,7 @@ from reports.models import GeneratedReport, ReportDownload
 from reports.services import reports_delete
 from reports.tasks import generate_reports_task
 from tests.beats.factories import SectorFactory
+from tests.calls.observing import observe
 from tests.calls.test_counts import make_call, make_type
 from tests.conftest import StaffClient
 from tests.reports.conftest import MONTH, local
@@ -54,6 +55,7 @@ def counted(db):
     first = SectorFactory(code="A-01", name="Centre")
     SectorFactory(code="B-01", name="Sud", municipality="Brossard")
     kind = make_type("U1", Urgency.URGENT)
+    observe(date(2025, 1, 1), date(2025, 2, 1))  # the import these calls stand for
     make_call(local(2025, 1, 10, 12), call_type=kind, sector=first)
     make_call(local(2025, 2, 10, 12), call_type=kind, sector=first)
     counts_recompute()

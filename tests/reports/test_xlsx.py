@@ -19,6 +19,7 @@ from outreach.models import Activity
 from reports.exporters.xlsx import report_xlsx, safe_sheet_name
 from reports.selectors import Scope, monthly_report
 from tests.beats.factories import SectorFactory
+from tests.calls.observing import observe
 from tests.calls.test_counts import make_call, make_type
 from tests.officers.factories import OfficerFactory
 from tests.reports.conftest import MONTH, Shown, local, months_between
@@ -266,6 +267,7 @@ def distinct_unit(db, settings):
     first = SectorFactory(code="H-01", name="Centre")
     second = SectorFactory(code="X/1:*?", name='=HYPERLINK("http://x")', municipality="Brossard")
     urgent, other = make_type("U", Urgency.URGENT), make_type("N", Urgency.NON_URGENT)
+    observe(date(2025, 1, 1), date(2025, 2, 1))  # the import these calls stand for
     for day in range(1, 5):
         make_call(local(2025, 2, day, 10), call_type=urgent if day % 2 else other, sector=first)
         make_call(local(2025, 1, day, 10), call_type=other, sector=second)

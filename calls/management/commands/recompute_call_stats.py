@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.counts import counts_recompute
+from calls.services.batches import batch_periods_recompute
 from common.commands import Command as ProjectCommand
 from common.months import month_range
 
@@ -42,6 +43,8 @@ class Command(ProjectCommand):
                 raise CommandError(_("--to comes before --from."))
             months = month_range(start, end)
         rows = counts_recompute(months=months)
+        if months is None:  # and the months each import observed (calls.observed), from its placed calls
+            batch_periods_recompute()
         count_rows = ngettext("%(rows)s count row", "%(rows)s count rows", rows) % {"rows": rows}
         if months is None:
             message = _("Every month recomputed: %(count_rows)s.") % {"count_rows": count_rows}

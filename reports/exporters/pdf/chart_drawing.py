@@ -46,7 +46,8 @@ def trend_chart(
     chart.categoryAxis.labels.boxAnchor = "n"
     chart.categoryAxis.labels.dy = -2
     chart.valueAxis.valueMin = 0
-    if max((point.total for point in points), default=0) == 0:
+    # A month no import observed has no bar (reportlab leaves None out), and the table says "no data".
+    if max((point.total or 0 for point in points), default=0) == 0:
         chart.valueAxis.valueMax = 1
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 6.5

@@ -62,9 +62,12 @@ def _french() -> bool:
 
 
 def number_text(value, decimals: int | None = None) -> str:
-    """A count as people of the language write it ("12 345" or "12,345"); text ("< 5") as it is."""
+    """A count as people of the language write it ("12 345" or "12,345"); text ("< 5") as it is; None (a month
+    no import observed) as "no data"."""
     if isinstance(value, str):
         return value
+    if value is None:
+        return clean(_("no data"))
     if decimals is not None:
         value = round(value, decimals)  # number_format cuts the decimals, it does not round them
     return clean(number_format(value, decimals, use_l10n=True, force_grouping=True))
