@@ -26,7 +26,7 @@ from scipy import sparse
 from statsmodels.genmod.generalized_linear_model import GLMResultsWrapper
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from .panel import ModelDidNotConverge
+from .panel import ModelDidNotConverge, NoCalls
 
 MAX_ITERATIONS = 100
 DEVIANCE_TOLERANCE = 1e-9
@@ -64,6 +64,8 @@ def fit_poisson_fixed_effects(
     ModelDidNotConverge when the iterations do not settle or give non-finite values.
     """
     keep = _informative_rows(counts, fixed_effects=fixed_effects)
+    if not keep.any():  # not one call (a call type nobody reported): no rate to compare
+        raise NoCalls
     y, x = counts[keep], regressors[keep]
     groups = [_indicator(labels[keep]) for labels in fixed_effects]
     mu = (y + y.mean()) / 2.0

@@ -52,6 +52,10 @@ class TooFewObservedMonths(EvaluationError):
     )
 
 
+class NoCalls(EvaluationError):
+    message = _("There are no calls of this kind in these sectors and months: there is nothing to evaluate.")
+
+
 class ModelDidNotConverge(EvaluationError):
     message = _("The count model did not converge on these data: no effect can be given.")
 

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,15 +6,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from calls.counts import counts_recompute
 from calls.services.batches import batch_periods_recompute
 from common.commands import Command as ProjectCommand
+from common.commands import parse_month
 from common.months import month_range
-
-
-def _month(value: str) -> date:
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise CommandError(_("“%(value)s” is not a month written YYYY-MM.") % {"value": value}) from None
 
 
 class Command(ProjectCommand):
@@ -37,8 +28,8 @@ class Command(ProjectCommand):
             raise CommandError(_("Give --from with --to."))
         months = None
         if first:
-            start = _month(first)
-            end = _month(last) if last else timezone.localdate().replace(day=1)
+            start = parse_month(first)
+            end = parse_month(last) if last else timezone.localdate().replace(day=1)
             if end < start:
                 raise CommandError(_("--to comes before --from."))
             months = month_range(start, end)
