@@ -85,7 +85,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -269,31 +269,6 @@ FROM (
 """
 
 
-def record_observed_import(first: date, last: date) -> None:
-    """The succeeded import the generated calls stand for: without it no month is observed (calls.observed) and
-    every figure is no data. One batch, made again at each run."""
-    from calls.models import ImportBatch, ImportProfile
-    from common.months import month_bounds
-
-    profile, _created = ImportProfile.objects.get_or_create(
-        name="bench observed months",
-        defaults={
-            "source": "bench",
-            "incident_number_column": "n",
-            "received_at_column": "t",
-            "call_type_code_column": "c",
-        },
-    )
-    ImportBatch.objects.filter(profile=profile).delete()
-    ImportBatch.objects.create(
-        profile=profile,
-        file_name="bench.csv",
-        status=ImportBatch.Status.SUCCEEDED,
-        placed_from=month_bounds(first)[0],
-        placed_until=month_bounds(last)[1] - timedelta(seconds=1),
-    )
-
-
 def grow_calls(target: int, months: list[date], parameters: dict) -> tuple[int, float]:
     """Add calls until the table holds `target`; returns (calls added, seconds). Starts over when it holds more,
     or calls of another source."""
@@ -453,6 +428,7 @@ def bench_size(size: int, months, parameters, treated, comparison, repeat: int) 
     from django.db import connection
     from django.db.models import Sum
 
+    from bench.database import record_observed_import
     from calls.counts import counts_recompute
     from calls.models import MonthlyCallCount
 

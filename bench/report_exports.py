@@ -87,31 +87,6 @@ def boundaries(count: int) -> tuple[list[dict], str]:
     return grid, "grid squares"
 
 
-def record_observed_import(first: date, last: date) -> None:
-    """The succeeded import the generated calls stand for: without it no month is observed (calls.observed) and
-    every figure is no data. One batch, made again at each run."""
-    from calls.models import ImportBatch, ImportProfile
-    from common.months import month_bounds
-
-    profile, _created = ImportProfile.objects.get_or_create(
-        name="bench observed months",
-        defaults={
-            "source": "bench",
-            "incident_number_column": "n",
-            "received_at_column": "t",
-            "call_type_code_column": "c",
-        },
-    )
-    ImportBatch.objects.filter(profile=profile).delete()
-    ImportBatch.objects.create(
-        profile=profile,
-        file_name="bench.csv",
-        status=ImportBatch.Status.SUCCEEDED,
-        placed_from=month_bounds(first)[0],
-        placed_until=month_bounds(last)[1] - timedelta(seconds=1),
-    )
-
-
 def build_unit(sector_count: int, last_month: date) -> str:
     """Empty the unit and fill it again (see the module's docstring). Returns where the boundaries came from."""
     from django.contrib.auth import get_user_model
@@ -119,6 +94,7 @@ def build_unit(sector_count: int, last_month: date) -> str:
     from django.utils import timezone
 
     from beats.models import Sector
+    from bench.database import record_observed_import
     from calls.models import CallCategory, MonthlyCallCount, Urgency
     from common.months import add_months, month_range
     from contacts.models import Channel, Contact, ContactCategory, Outcome, Partner, PartnerType, Referral
