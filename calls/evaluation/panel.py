@@ -29,7 +29,10 @@ class EvaluationError(ValueError):
 
     message = _("The programme cannot be evaluated.")
 
-    def __init__(self) -> None:
+    def __init__(self, message: str | None = None) -> None:
+        # Each subclass says its reason in `message`; one whose reason names the data passes it here.
+        if message is not None:
+            self.message = message
         super().__init__(self.message)
 
     def __str__(self) -> str:

@@ -30,10 +30,6 @@ SHARED_BOUNDARY_DEGREES = 5e-5
 class UnknownSectors(EvaluationError):
     """Sector codes that name no active sector, or that contradict the group they were put in."""
 
-    def __init__(self, message: str) -> None:
-        ValueError.__init__(self, message)
-        self.message = message
-
 
 def evaluation_panel(
     *,

@@ -12,8 +12,6 @@ from calls.models import CallCategory, Urgency
 from common.commands import Command as ProjectCommand
 from common.commands import parse_month
 
-OUTCOMES = ("all", Urgency.URGENT, Urgency.NON_URGENT)
-
 
 def _codes(value: str | None) -> list[str] | None:
     return None if value is None else [code for code in value.split(",") if code.strip()]
